@@ -19,7 +19,6 @@ from xxgk.errors import UserError
 from xxgk.formats import Format, FormatError, format_for_year, get_format
 from xxgk.model import (
     AGENCY_LEVELS,
-    NA,
     SECTION_IDS,
     Agency,
     Cell,
@@ -39,6 +38,7 @@ TOP_KEYS = (
     "table2", "table3", "table4", "extensions", "provenance",
 )  # fmt: skip
 AGENCY_KEYS = ("id", "name", "level", "parent")
+INVALID = object()
 AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -75,7 +75,11 @@ class _Reader:
         self.problems.append(Problem(self.file, line, message))
 
     def value(self, node):
-        return self.loader.construct_object(node, deep=True)
+        """The Python value of a node; an unconstructible scalar (e.g. 2021-13-45) gives ``INVALID``."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, yaml.YAMLError):
+            return INVALID
 
     def mapping(self, node, where: str, allowed) -> dict:
         """Key → (key node, value node); unknown keys are reported with a did-you-mean."""
@@ -152,8 +156,8 @@ def load_params(path: str | Path) -> Report:
 
 def loads_params(text: str, file: str = "<params>") -> Report:
     """Load params YAML text into a Report; raise ParamsError listing every problem."""
-    loader = yaml.SafeLoader(text)
     try:
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -254,7 +258,7 @@ def _read_table(r: _Reader, fmt: Format, table_id: str, key: str, node, report: 
     table = fmt.table(table_id)
     rows = {row.id: row for row in table.rows}
     m = r.mapping(node, f"{key} (format {fmt.id})", list(rows))
-    for row_id, (knode, vnode) in m.items():
+    for row_id, (_knode, vnode) in m.items():
         specs = fmt.row_cells(table_id, row_id)
         label = f"{key}.{row_id} 「{fmt.row_label(table_id, row_id)}」"
         cols = "、".join(s.column.label for s in specs)

@@ -14,13 +14,20 @@ from xxgk.values import canonical_text
 
 _PLAIN_SAFE = re.compile(r"^[\w\u3400-\u9fff（）、·]+$")
 _YAML_WORDS = re.compile(r"^(?:y|n|yes|no|on|off|true|false|null|~)$", re.I)
+_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _double_quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON escapes plus escapes for what YAML cannot hold raw)."""
+    out = json.dumps(text, ensure_ascii=False)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) < 0x10000 else f"\\U{ord(m.group()):08x}", out)
 
 
 def quote(text: str) -> str:
     """A YAML scalar for a text: plain when unambiguous, else a double-quoted string."""
     if _PLAIN_SAFE.match(text) and not _YAML_WORDS.match(text) and not re.match(r"^[\d.+-]", text):
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return _double_quoted(text)
 
 
 def block(text: str, indent: int) -> str:
@@ -28,14 +35,14 @@ def block(text: str, indent: int) -> str:
     if not text:
         return '""'
     if any(ch in text for ch in "\r\x85\u2028\u2029\t") or any(not (ch.isprintable() or ch == "\n") for ch in text):
-        return json.dumps(text, ensure_ascii=False)
+        return _double_quoted(text)
     lines = text.split("\n")
     if all(not ln.strip() for ln in lines):
-        return json.dumps(text, ensure_ascii=False)
+        return _double_quoted(text)
     trailing = len(text) - len(text.rstrip("\n"))
     chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
     body_lines = text[: len(text) - trailing].split("\n") if trailing else lines
-    indicator = str(indent) if body_lines[0].startswith(" ") else ""
+    indicator = "2" if body_lines[0].startswith(" ") else ""  # relative to the parent (always 2 deeper)
     pad = " " * indent
     body = "\n".join(pad + ln if ln else "" for ln in body_lines)
     extra = "\n" * (trailing - 1) if trailing > 1 else ""

@@ -9,7 +9,6 @@ from importlib import resources
 import yaml
 
 from xxgk.errors import UserError
-
 from xxgk.formats.schema import (
     COUNT,
     MONEY,
