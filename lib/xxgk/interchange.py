@@ -115,9 +115,8 @@ def from_document(doc, file: str = "<json>") -> Report:
     if not isinstance(a, dict) or not a.get("id") or not a.get("name"):
         problems.append("agency: expected an object with id and name")
         a = a if isinstance(a, dict) else {}
-    level = a.get("level") or AGENCY_LEVELS[0]
-    if level not in AGENCY_LEVELS:
-        problems.append(f"agency.level: unknown level {level!r}; known: {', '.join(AGENCY_LEVELS)}")
+    # other tools may use their own level names: kept as given (rule P1 then cannot assess the deadline)
+    level = str(a.get("level") or AGENCY_LEVELS[0])
     year = doc.get("year")
     if not isinstance(year, int) or isinstance(year, bool):
         problems.append(f"year: expected an integer report year, got {year!r}")
