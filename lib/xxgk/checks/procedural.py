@@ -1,0 +1,126 @@
+"""Procedural rules (spec §4.4): deadline, statistical period, sections present, length of 一, format for the year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from xxgk.checks.base import ERROR, WARNING, rule
+from xxgk.checks.context import Collector, Ctx
+from xxgk.checks.narrative import PREAMBLE_NAME, clean
+from xxgk.formats import FormatError, format_for_year
+from xxgk.model import AGENCY_LEVELS, BLANK, SECTION_IDS
+
+#: P1: per agency level, the (month, day) of year Y+1 after which publication is late, and how bad that is
+DEADLINES: dict[str, tuple[tuple[tuple[int, int], str], ...]] = {
+    AGENCY_LEVELS[0]: (((1, 31), ERROR),),  # 县级以上人民政府部门 (条例第四十九条)
+    AGENCY_LEVELS[1]: (((1, 31), ERROR),),  # 县级以上人民政府办公厅（室） 本机关报告
+    AGENCY_LEVELS[2]: (((1, 31), WARNING),),  # 乡镇人民政府: 参照部门
+    AGENCY_LEVELS[3]: (((1, 31), WARNING),),  # 街道办事处
+    AGENCY_LEVELS[4]: (((2, 20), WARNING), ((3, 31), ERROR)),  # 县级政府
+    AGENCY_LEVELS[5]: (((3, 10), WARNING), ((3, 31), ERROR)),  # 地市级政府
+    AGENCY_LEVELS[6]: (((3, 31), ERROR),),  # 省级政府
+    AGENCY_LEVELS[7]: (((3, 31), ERROR),),  # 垂直管理系统
+}
+if set(DEADLINES) != set(AGENCY_LEVELS):  # pragma: no cover - guards edits to model.AGENCY_LEVELS
+    raise RuntimeError("P1 deadlines do not cover every agency level")
+
+#: sections that must have text; the other three are present through their table or their text
+TEXT_SECTIONS = ("s1", "s5", "s6")
+#: P4: the 2021 format's 「篇幅原则上不超过一千字」 for 一、总体情况
+S1_LIMIT = 1000
+
+_DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
+PERIOD = re.compile(
+    rf"统计(?:期限|时限|时间段|时段|期间|区间|时间|周期|范围)?[^。；\d]{{0,10}}?{_DATE}(?:起)?"
+    r"(?:至|到|—|－|-|~|～)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@rule("P1", ERROR, "按期发布（条例第四十九条及格式通知规定的期限）")
+def p1_deadline(ctx: Ctx):
+    """Published by the deadline of the agency's level in year Y+1, and not before year Y ended."""
+    r = ctx.report
+    if r.published is None:
+        return []
+    col = Collector(ctx, "P1", ERROR)
+    if r.published < dt.date(r.year + 1, 1, 1):
+        col.fail(
+            f"发布日期{r.published.isoformat()}早于报告年度结束（{r.year}年12月31日），年度数据不可能完整，请核实发布日期",
+            severity=WARNING,
+        )
+        return col.done()
+    late = [
+        (dt.date(r.year + 1, m, d), sev)
+        for (m, d), sev in DEADLINES[r.agency.level]
+        if r.published > dt.date(r.year + 1, m, d)
+    ]
+    if late:
+        deadline, severity = late[-1]
+        col.fail(
+            f"发布日期{r.published.isoformat()}晚于{deadline.year}年{deadline.month}月{deadline.day}日"
+            f"（{r.agency.level}的{r.year}年度报告应在此前公布）",
+            severity=severity,
+        )
+    return col.done()
+
+
+@rule("P2", ERROR, "统计期限为报告年度1月1日至12月31日")
+def p2_period(ctx: Ctx):
+    """A stated statistical period is 1 January to 31 December of the report year."""
+    r = ctx.report
+    col = Collector(ctx, "P2", ERROR)
+    want = (r.year, 1, 1, r.year, 12, 31)
+    for sid in ("preamble", *SECTION_IDS):
+        text = clean(r.preamble if sid == "preamble" else r.section_text(sid))
+        where = PREAMBLE_NAME if sid == "preamble" else ctx.fmt.section(sid).heading
+        for m in PERIOD.finditer(text):
+            got = tuple(int(g) if g else int(m.group(1)) for g in m.groups())  # 「至12月31日」: same year
+            if got != want:
+                col.fail(f"{where}：「{m.group(0)}」与报告年度不符，统计期限应为{r.year}年1月1日至{r.year}年12月31日")
+    return col.done()
+
+
+@rule("P3", ERROR, "六个部分齐全：一、五、六须有文字，二、三、四须有表格数据或文字")
+def p3_sections(ctx: Ctx):
+    """Sections 一, 五, 六 have text; 二, 三, 四 have table values or text."""
+    r, fmt = ctx.report, ctx.fmt
+    col = Collector(ctx, "P3", ERROR)
+    for section in fmt.sections:
+        if r.section_text(section.id).strip():
+            continue
+        if section.id in TEXT_SECTIONS:
+            col.fail(f"缺少「{section.heading}」部分的内容")
+        elif section.table and all(r.cell(c).state == BLANK for c in fmt.cell_ids(section.table)):
+            col.fail(f"缺少「{section.heading}」部分：表格全部空白，也没有文字")
+    return col.done()
+
+
+@rule("P4", WARNING, "2021年格式：一、总体情况篇幅原则上不超过一千字")
+def p4_length(ctx: Ctx):
+    """2021 format: 一、总体情况 has at most 1000 Chinese characters."""
+    if ctx.fmt.id != "2021":
+        return []
+    n = len(_CJK.findall(ctx.report.section_text("s1")))
+    col = Collector(ctx, "P4", WARNING)
+    if n > S1_LIMIT:
+        col.fail(f"「{ctx.fmt.section('s1').heading}」有{n}个汉字，超过格式规定的篇幅（原则上不超过{S1_LIMIT}字）")
+    return col.done()
+
+
+@rule("P7", ERROR, "格式版本与报告年度相符（2019–2020年用2019年格式，2021年起用2021年格式）")
+def p7_format(ctx: Ctx):
+    """The format fits the report year."""
+    r = ctx.report
+    col = Collector(ctx, "P7", ERROR)
+    try:
+        expected = format_for_year(r.year)
+    except FormatError:
+        col.fail(f"报告年度{r.year}年没有适用的全国统一格式，不能使用{r.fmt.document}格式")
+        return col.done()
+    if expected.id != r.format_id:
+        col.fail(
+            f"{r.year}年度报告应使用{expected.document}《{expected.name}》，实际使用{r.fmt.document}《{r.fmt.name}》"
+        )
+    return col.done()

@@ -1,0 +1,131 @@
+"""``xxgk check`` as a user runs it: exit codes 0/1/2, the JSON shape, and file:line messages for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.checks.helpers import make, put, t3_rows
+from xxgk.params_write import save_params
+
+XXGK = Path(sys.executable).with_name("xxgk")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    cmd = [str(XXGK)] if XXGK.exists() else [sys.executable, "-m", "xxgk.cli"]
+    return subprocess.run([*cmd, "check", *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+
+
+def test_sample_exits_0_with_the_year_warning(sample_path):
+    p = run(str(sample_path))
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0] == f"{sample_path}: 余姚市商务局 (yuyao-commerce), 2020, format 2019"
+    assert lines[1].startswith("  N-YEAR warning: 二、主动公开政府信息情况：「2019年度，本单位主动公开信息45条")
+    assert lines[2:] == ["1 report checked: 0 error(s), 1 warning(s), 0 not assessable"]
+
+
+def test_json_shape(sample_path):
+    p = run(str(sample_path), "--json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert list(doc) == ["reports"]
+    (rep,) = doc["reports"]
+    assert list(rep) == ["agency", "year", "format", "findings"]
+    assert (rep["agency"], rep["year"], rep["format"]) == ("yuyao-commerce", 2020, "2019")
+    (f,) = rep["findings"]
+    assert list(f) == ["rule", "severity", "status", "message", "cells"]
+    assert (f["rule"], f["severity"], f["status"], f["cells"]) == ("N-YEAR", "warning", "fail", [])
+    assert f["message"].startswith("[N-YEAR] ")
+
+
+def _write(report, root: Path) -> Path:
+    return save_params(report, root / str(report.year) / f"{report.agency.id}.yaml")
+
+
+def test_error_exits_1_and_directories_find_last_year(tmp_path):
+    prev = make(
+        "2021", 2021, agency_id="demo", t3=t3_rows("2021", {"granted": [1, 0, 0, 0, 0, 0]}, carry_out=[2] + [0] * 5)
+    )
+    cur = make("2021", 2022, agency_id="demo", t3=t3_rows("2021", {"granted": [3, 0, 0, 0, 0, 0]}))
+    _write(prev, tmp_path)
+    path = _write(cur, tmp_path)
+    # the 2022 file alone: last year's report is picked up from ../2021/demo.yaml
+    p = run(str(path), "--json")
+    assert p.returncode == 1, p.stderr
+    (rep,) = json.loads(p.stdout)["reports"]
+    assert [(f["rule"], f["severity"], f["status"]) for f in rep["findings"]] == [("X-CARRY", "error", "fail")] * 2
+    # the whole directory: both years are checked, the later one against the earlier
+    p = run(str(tmp_path))
+    assert p.returncode == 1
+    assert "2021, format 2021\n  no findings\n" in p.stdout
+    assert f"{path}: 示例局 (demo), 2022, format 2021; compared with 2021" in p.stdout
+    assert p.stdout.splitlines()[-1] == "2 reports checked: 2 error(s), 0 warning(s), 0 not assessable"
+
+
+def test_warnings_and_not_assessable_exit_0(tmp_path):
+    r = make("2021", 2021, agency_id="blank-cells")
+    put(r, "t3", "new_received", [0, None, None, None, None, None, 0])
+    p = run(str(_write(r, tmp_path)))
+    assert p.returncode == 0, p.stdout
+    assert "  T3-BAL not assessable: 无法核对5处" in p.stdout
+
+
+def test_json_input(tmp_path, sample):
+    from xxgk.interchange import dumps
+
+    f = tmp_path / "r.json"
+    f.write_text(dumps(sample), encoding="utf-8")
+    p = run(str(f), "--json")
+    assert p.returncode == 0
+    assert [x["rule"] for x in json.loads(p.stdout)["reports"][0]["findings"]] == ["N-YEAR"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("year: 2020", "year: [2020"), ":9: not valid YAML: expected ',' or ']', but got ':'"),
+        (
+            ("  granted:                    [0, 0", "  granted:                    [abc, 0"),
+            ":74: 「表三 / 三、本年度办理结果 / （一）予以公开 / 自然人」 (t3.granted.natural_person): "
+            "expected a non-negative whole number, or / for blank, got 'abc'",
+        ),
+        (("table3:  #", "tabel3:  #"), ":70: top level: unknown key 'tabel3'; did you mean 'table3'?"),
+        (
+            ("  licensing:      [1, 0, 104]", "  licensing:      [1, 0]"),
+            ":60: table2.licensing 「行政许可」: expected 3 values (上一年项目数量、本年增/减、处理决定数量), got 2",
+        ),
+    ],
+)
+def test_bad_params_exit_2_with_file_and_line(tmp_path, sample_path, edit, message):
+    text = sample_path.read_text(encoding="utf-8")
+    assert edit[0] in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    p = run(str(bad))
+    assert p.returncode == 2
+    assert p.stdout == ""
+    assert p.stderr.startswith(f"xxgk check: {bad}{message}")
+    assert "Traceback" not in p.stderr
+
+
+def test_missing_path_and_empty_directory_exit_2(tmp_path):
+    p = run(str(tmp_path / "nope.yaml"))
+    assert (p.returncode, p.stderr) == (2, f"xxgk check: {tmp_path / 'nope.yaml'}: no such file or directory\n")
+    p = run(str(tmp_path))
+    assert p.returncode == 2 and "no report files" in p.stderr
+
+
+def test_a_bad_file_among_good_ones_is_an_input_error(tmp_path, sample_path):
+    (tmp_path / "2020").mkdir()
+    (tmp_path / "2020" / "good.yaml").write_text(sample_path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "2020" / "broken.yaml").write_text(
+        "agency: {id: x, name: 某局}\nyear: 2020\nsurprise: 1\n", encoding="utf-8"
+    )
+    p = run(str(tmp_path))
+    assert p.returncode == 2
+    assert "broken.yaml:3: top level: unknown key 'surprise'" in p.stderr
