@@ -7,7 +7,7 @@ want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 apt_pkgs=(fonts-noto-cjk chromium poppler-utils python3-venv)
-[ "$want_test" = 1 ] && apt_pkgs+=(libreoffice-writer-nogui)
+[ "$want_test" = 1 ] && apt_pkgs+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""
   if [ "$(id -u)" != 0 ]; then

@@ -1,0 +1,1 @@
+"""Rendering a report: HTML (nbconvert template and exporter), PDF (headless Chromium), Excel form, Word."""

@@ -1,0 +1,93 @@
+"""The published report as HTML parts, in print order: title, preamble, numbered parts, signature.
+
+Each function returns one self-contained HTML fragment; the notebook displays them one by one and the
+nbconvert template wraps them in the page. Headings are numbered by ``outline`` (extensions included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from xxgk.model import Report
+from xxgk.render.markdown import markdown_html
+from xxgk.render.outline import OutlineItem, outline
+from xxgk.render.tables import extension_table_html, official_table_html
+
+
+def chinese_date(date: dt.date | None) -> str:
+    """A date as printed in a 落款: 「2021年1月20日」 ('' when unknown)."""
+    return f"{date.year}年{date.month}月{date.day}日" if date else ""
+
+
+def header_text(report: Report) -> str:
+    """The running header of printed pages: agency and year."""
+    return f"{report.agency.name}　{report.year}年政府信息公开工作年度报告"
+
+
+def report_meta(report: Report) -> dict:
+    """Metadata the HTML template and the PDF printer read from the title output."""
+    return {"title": report.title, "header": header_text(report), "agency": report.agency.id, "year": report.year}
+
+
+def title_html(report: Report) -> str:
+    """The report title 「{机关}{年份}年政府信息公开工作年度报告」; a long title breaks after the agency name."""
+    rest = report.title.removeprefix(report.agency.name)
+    return (f'<h1 class="report-title"><span class="title-agency">{html.escape(report.agency.name)}</span>'
+            f'<span class="title-rest">{html.escape(rest)}</span></h1>')  # fmt: skip
+
+
+def preamble_html(report: Report) -> str:
+    """The unnumbered opening paragraphs ('' when the report has none)."""
+    body = markdown_html(report.preamble)
+    return f'<div class="preamble">{body}</div>' if body else ""
+
+
+def part_html(report: Report, item: OutlineItem) -> str:
+    """One numbered part: heading, narrative, and its official or extension table."""
+    sid = item.section_id or (item.extension.id if item.extension else "")
+    level = "h2" if item.numeral else "h3"
+    out = [f'<section class="part" data-part="{html.escape(sid, quote=True)}">',
+           f"<{level}>{html.escape(item.heading)}</{level}>"]  # fmt: skip
+    if item.section_id:
+        body = markdown_html(report.section_text(item.section_id))
+        if body:
+            out.append(f'<div class="narrative">{body}</div>')
+    if item.table_id:
+        out.append(official_table_html(report, item.table_id))
+    if item.extension is not None:
+        out.append(extension_table_html(item.extension))
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def section_parts(report: Report, section_id: str) -> list[str]:
+    """The part of a template section followed by the extension parts placed after it."""
+    items = outline(report)
+    start = next(i for i, it in enumerate(items) if it.section_id == section_id)
+    parts = [part_html(report, items[start])]
+    for it in items[start + 1 :]:
+        if it.section_id is not None:
+            break
+        parts.append(part_html(report, it))
+    return parts
+
+
+def signature_html(report: Report) -> str:
+    """The 落款, right-aligned: issuing agency and 「2021年1月20日」 ('' when the report has none)."""
+    sig = report.signature
+    if sig is None:
+        return ""
+    lines = [f'<p class="sig-agency">{html.escape(sig.agency or report.agency.name)}</p>']
+    if sig.date:
+        lines.append(f'<p class="sig-date">{chinese_date(sig.date)}</p>')
+    return '<div class="signature">' + "".join(lines) + "</div>"
+
+
+def report_html(report: Report) -> str:
+    """The whole published report as one fragment (title to signature), for previews and non-notebook use."""
+    parts = [title_html(report), preamble_html(report)]
+    for section in report.fmt.sections:
+        parts.extend(section_parts(report, section.id))
+    parts.append(signature_html(report))
+    return "\n".join(p for p in parts if p)
