@@ -129,3 +129,15 @@ def test_p2_second_date_without_year():
     assert only(make("2021", 2021, preamble="统计期限为2021年1月1日至12月31日。"), "P2") == []
     (f,) = only(make("2021", 2021, preamble="统计期限为2020年1月1日至12月31日。"), "P2")
     assert f.message.startswith("[P2] 报告开头：「统计期限为2020年1月1日至12月31日」与报告年度不符")
+
+
+def test_tables_only_document_is_not_assessable_for_text_rules(sample):
+    """An interchange document without any narrative: P3 and N-FEE cannot assess, and no error is raised."""
+    from xxgk.checks import check_report
+
+    sample.preamble = ""
+    sample.sections = {}
+    sample.section_titles = {}
+    found = {f.rule: f for f in check_report(sample)}
+    assert found["P3"].status == "not_assessable" and found["P3"].severity == "warning"
+    assert not any(f.is_error for f in found.values())

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from xxgk.checks.base import FAIL, NOT_ASSESSABLE, WARNING, Finding
 from xxgk.formats import TABLE_NAMES, Format
-from xxgk.model import NA, Report
+from xxgk.model import NA, SECTION_IDS, Report
 from xxgk.values import canonical_text
 
 Number = int | Decimal
@@ -77,6 +77,11 @@ def is_integer(value: Number) -> bool:
     return isinstance(value, int) or value == value.to_integral_value()
 
 
+def has_narrative(report: Report) -> bool:
+    """Whether the report carries any narrative text (interchange documents may carry tables only)."""
+    return bool(report.preamble.strip()) or any(report.section_text(s).strip() for s in SECTION_IDS)
+
+
 class Collector:
     """Gathers the findings of one rule: one per failing instance, one grouped not-assessable finding."""
 
@@ -87,6 +92,11 @@ class Collector:
         self.findings: list[Finding] = []
         self._blank_instances: list[str] = []
         self._blank_cells: list[tuple[str, bool]] = []  # (cell id, in last year's report)
+
+    def no_text(self, what: str) -> list[Finding]:
+        """One not-assessable finding for a report that carries no narrative at all (a tables-only document)."""
+        message = f"[{self.rule}] 本报告数据不含任何正文文字（仅有表格），无法核对{what}"
+        return [Finding(self.rule, WARNING, NOT_ASSESSABLE, message, ())]
 
     def fail(self, message: str, cells: Iterable[str] = (), severity: str | None = None) -> None:
         """Record a failing instance."""

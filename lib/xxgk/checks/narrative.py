@@ -23,6 +23,7 @@ from xxgk.checks.context import (
     Ctx,
     cell_id,
     fmt_num,
+    has_narrative,
     t3_group_rows,
     total_column,
 )
@@ -263,6 +264,8 @@ def n_fee(ctx: Ctx):
     if any(FEE_VARIANT.search(s) and DISCLOSURE.search(s) for s in _SENTENCE.findall(text)):
         return []
     col = Collector(ctx, "N-FEE", ERROR)
+    if not has_narrative(ctx.report):
+        return col.no_text("信息处理费收取情况")
     shown = f"（现有内容：「{text[:30]}{'…' if len(text) > 30 else ''}」）" if text else "（该部分没有内容）"
     col.fail(f"「{ctx.fmt.section('s6').heading}」未报告信息处理费收取情况{shown}，2021年格式要求在此专门报告")
     return col.done()

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from xxgk.checks.base import ERROR, WARNING, rule
-from xxgk.checks.context import Collector, Ctx
+from xxgk.checks.context import Collector, Ctx, has_narrative
 from xxgk.checks.narrative import PREAMBLE_NAME, clean
 from xxgk.formats import FormatError, format_for_year
 from xxgk.model import AGENCY_LEVELS, BLANK, SECTION_IDS
@@ -87,6 +87,8 @@ def p3_sections(ctx: Ctx):
     """Sections 一, 五, 六 have text; 二, 三, 四 have table values or text."""
     r, fmt = ctx.report, ctx.fmt
     col = Collector(ctx, "P3", ERROR)
+    if not has_narrative(r):
+        return col.no_text("六个部分是否齐全")
     for section in fmt.sections:
         if r.section_text(section.id).strip():
             continue
