@@ -151,6 +151,7 @@ class Collector:
         by_column: bool = False,
     ) -> str:
         """One side of an identity: 「a(1) + b(2)」 (terms named by row, or by column); zeros optional."""
+        show_zero = show_zero or len(cells) + len(extra) == 1  # a single term is always named
         terms = [self.ctx.term(c, report, by_column) for c in cells if show_zero or self.ctx.value(c, report) != 0]
         terms += [f"{label}({fmt_num(v)})" for label, v in extra]
         if not terms:
