@@ -1,0 +1,158 @@
+"""``xxgk doctor``: check the Python packages, the Jupyter kernel, the CJK font and the browser; say how to fix.
+
+Exit status 1 when something essential for building reports is missing, else 0.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+#: (import name, distribution name, essential)
+PACKAGES = (
+    ("yaml", "pyyaml", True),
+    ("papermill", "papermill", True),
+    ("nbconvert", "nbconvert", True),
+    ("nbformat", "nbformat", True),
+    ("nbclient", "nbclient", True),
+    ("ipykernel", "ipykernel", True),
+    ("jupyter_client", "jupyter_client", True),
+    ("matplotlib", "matplotlib", True),
+    ("markdown_it", "markdown-it-py", True),
+    ("nh3", "nh3", True),
+    ("playwright", "playwright", True),
+    ("jupyterlab", "jupyterlab", False),
+    ("pandas", "pandas", False),
+    ("openpyxl", "openpyxl", False),
+    ("docx", "python-docx", False),
+    ("pdfplumber", "pdfplumber", False),
+)
+PIP_HINT = "install the project into the venv: .venv/bin/pip install -e ."
+TINY_HTML = '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><body><p>政府信息公开工作年度报告 doctor</p></body></html>'
+
+
+class _Report:
+    def __init__(self) -> None:
+        self.missing_essential = 0
+
+    def line(self, ok: bool, what: str, detail: str = "", fix: str = "", essential: bool = True) -> None:
+        mark = "ok     " if ok else ("MISSING" if essential else "missing")
+        print(f"{mark} {what}{': ' + detail if detail else ''}")
+        if not ok:
+            print(f"        fix: {fix}")
+            self.missing_essential += essential
+
+
+def _packages(rep: _Report) -> None:
+    for module, dist, essential in PACKAGES:
+        if importlib.util.find_spec(module) is None:
+            rep.line(False, f"python package {dist}", "not installed", PIP_HINT, essential)
+            continue
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            version = "?"
+        rep.line(True, f"python package {dist}", version)
+
+
+def _kernel(rep: _Report) -> None:
+    fix = f"{sys.executable} -m ipykernel install --sys-prefix --name python3"
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+        spec = KernelSpecManager().get_kernel_spec("python3")
+        rep.line(True, "jupyter kernel python3", " ".join(spec.argv[:3]))
+    except (ImportError, NoSuchKernel) as exc:
+        rep.line(False, "jupyter kernel python3", str(exc) or "not found", fix)
+
+
+def _template(rep: _Report) -> None:
+    from xxgk.build.runner import DEFAULT_NOTEBOOK, resolve_notebook, template_parameters
+    from xxgk.errors import UserError
+
+    try:
+        path = resolve_notebook(DEFAULT_NOTEBOOK)
+        names = ", ".join(template_parameters(path))
+        rep.line(True, "report template", f"{path.name} (parameters: {names})")
+    except UserError as exc:
+        rep.line(False, "report template", str(exc), "restore notebooks/report.ipynb from the repository")
+
+
+def _font(rep: _Report) -> None:
+    from xxgk.errors import UserError
+    from xxgk.render.fonts import INSTALL_HINT
+
+    try:
+        from xxgk.render.charts import bar_chart
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            bar_chart(["自然人", "法人或其他组织"], [3, 1], "申请人类型（字体测试）")
+        from xxgk.render.fonts import setup_fonts
+
+        rep.line(True, "CJK font for charts", setup_fonts())
+    except UserError as exc:
+        rep.line(False, "CJK font for charts", "none found", str(exc))
+    except (UserWarning, RuntimeWarning) as exc:
+        rep.line(False, "CJK font for charts", f"glyphs missing ({exc})", INSTALL_HINT)
+    except ImportError as exc:
+        rep.line(False, "CJK font for charts", f"matplotlib unavailable ({exc})", PIP_HINT)
+
+
+def _browser(rep: _Report) -> None:
+    from xxgk.errors import UserError
+
+    fix = "sudo apt-get install chromium (Debian/Ubuntu), or set XXGK_CHROMIUM to a Chrome/Chromium/Edge executable"
+    try:
+        from xxgk.render.pdf import ChromiumPrinter
+
+        t0 = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="xxgk-doctor-") as tmp, ChromiumPrinter() as printer:
+            src = Path(tmp) / "t.html"
+            src.write_text(TINY_HTML, encoding="utf-8")
+            pdf = printer.print_pdf(src, Path(tmp) / "t.pdf", "doctor")
+            ok = pdf.read_bytes()[:5] == b"%PDF-"
+            rep.line(ok, "browser for PDF", f"{printer.executable} printed a test page in {time.perf_counter() - t0:.1f} s",
+                     fix)  # fmt: skip
+    except UserError as exc:
+        rep.line(False, "browser for PDF", str(exc), fix)
+    except Exception as exc:  # noqa: BLE001 - any browser failure is reported, not raised
+        rep.line(False, "browser for PDF", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", fix)
+
+
+def _print_fonts(rep: _Report) -> None:
+    """TrueType CJK fonts let Chromium embed named fonts in the PDF (CFF fonts such as Noto CJK become Type 3)."""
+    import subprocess
+
+    try:
+        families = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        families = ""
+    found = [f for f in ("AR PL UMing CN", "WenQuanYi Zen Hei", "FangSong", "SimHei") if f in families]
+    rep.line(bool(found), "TrueType CJK fonts for the PDF", ", ".join(found) or "none (PDF text uses Type 3 fonts)",
+             "sudo apt-get install fonts-arphic-uming fonts-wqy-zenhei", essential=False)  # fmt: skip
+
+
+def main(args=None) -> int:
+    """Run every check, print what is missing and how to install it; 1 if anything essential is missing."""
+    rep = _Report()
+    print(f"xxgk doctor — Python {sys.version.split()[0]} at {sys.executable}")
+    _packages(rep)
+    _kernel(rep)
+    _template(rep)
+    _font(rep)
+    _browser(rep)
+    _print_fonts(rep)
+    rep.line(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext, pdffonts; tests only)", "",
+             "sudo apt-get install poppler-utils", essential=False)  # fmt: skip
+    if rep.missing_essential:
+        print(f"{rep.missing_essential} essential item(s) missing; reports cannot be built until they are fixed.")
+        return 1
+    print("everything needed to build reports is in place.")
+    return 0

@@ -1,0 +1,61 @@
+"""``ReportHTMLExporter``: the executed report notebook → one self-contained, script-free HTML page.
+
+Uses the ``xxgk`` nbconvert template shipped in ``render/templates`` (``jupyter nbconvert --to xxgk-html``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbconvert.exporters import TemplateExporter
+from traitlets import default
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def template_file(name: str) -> str:
+    """The text of a file of the xxgk template (CSS, print header or footer)."""
+    return (TEMPLATES / "xxgk" / name).read_text(encoding="utf-8")
+
+
+class ReportHTMLExporter(TemplateExporter):
+    """Export only the report outputs with the xxgk template: no code, prompts, scripts or CDN links."""
+
+    export_from_notebook = "xxgk report (HTML)"
+    output_mimetype = "text/html"
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".html"
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "xxgk"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self):
+        return [str(TEMPLATES)]
+
+    @default("default_preprocessors")
+    def _default_preprocessors_default(self):
+        return []  # the template's conf.json adds ReportOutputsPreprocessor
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self):
+        return True
+
+    @default("exclude_markdown")
+    def _exclude_markdown_default(self):
+        return True
+
+    @default("exclude_raw")
+    def _exclude_raw_default(self):
+        return True
