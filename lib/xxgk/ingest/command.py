@@ -1,0 +1,104 @@
+"""``xxgk ingest FILE...``: read published reports into params files (or interchange JSON), run the checker,
+and print one summary line per file: cells read, uncertain cells, failing rules; then the parser's doubts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from xxgk.errors import UserError
+from xxgk.ingest.pipeline import Ingested, ingest_file
+from xxgk.interchange import to_document
+from xxgk.params import params_path
+from xxgk.params_write import save_params
+
+
+def read_any(path: str, year: int | None = None, agency_id: str | None = None) -> Ingested:
+    """Ingest a report file; Excel data-entry forms go to ``xxgk.ingest.xlsx``."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        from xxgk.ingest.xlsx import read_form
+
+        report = read_form(path)
+        if agency_id:
+            report.agency.id = agency_id
+        return Ingested(report, [], str(path))
+    return ingest_file(path, year=year, agency_id=agency_id)
+
+
+def check(ingested: Ingested) -> tuple[list, str]:
+    """The checker's findings on the ingested report and a short text of the failing rules."""
+    try:
+        from xxgk.checks import check_report, summary
+    except ImportError:
+        return [], "checker not available"
+    try:
+        findings = check_report(ingested.report)
+    except Exception as exc:  # a checker bug must not lose the ingested file
+        return [], f"checker failed ({exc.__class__.__name__}: {exc})"
+    s = summary(findings)
+    failing = sorted({f.rule for f in findings if f.status == "fail"})
+    text = f"checker: {s['errors']} errors, {s['warnings']} warnings"
+    if failing:
+        text += " (" + ", ".join(failing) + ")"
+    return findings, text
+
+
+def summary_line(ingested: Ingested, target: str, checker_text: str) -> str:
+    """One line per file: where it went, cells read, uncertain cells, failing rules."""
+    r = ingested.report
+    total = len(r.fmt.cell_ids())
+    read = sum(1 for cid in r.fmt.cell_ids() if (p := r.provenance.get(cid)) is None or p.source)
+    unc = len(ingested.uncertain_cells)
+    return (f"{ingested.path} → {target}: {r.agency.name} {r.year}, format {r.format_id}; "
+            f"{read}/{total} cells read, {unc} uncertain; {checker_text}")  # fmt: skip
+
+
+def uncertain_lines(ingested: Ingested) -> list[str]:
+    """The uncertain cells grouped by row (cells read but doubted; cells not found are in the doubts)."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for cid in ingested.uncertain_cells:
+        p = ingested.report.provenance[cid]
+        if p.source:
+            rows.setdefault((cid.rsplit(".", 1)[0], p.reason or ""), []).append(cid)
+    out = []
+    for (row, reason), cids in rows.items():
+        first = ingested.report.provenance[cids[0]].source
+        cols = ", ".join(c.rsplit(".", 1)[1] for c in cids)
+        out.append(f"  uncertain {row} [{cols}] ({first}): {reason}")
+    return out
+
+
+def main(args) -> int:
+    """Run ``xxgk ingest``; return the exit status (2 when any file could not be ingested)."""
+    failed = 0
+    documents = []
+    info = sys.stderr if args.json else sys.stdout
+    for path in args.files:
+        try:
+            ingested = read_any(path, args.year, args.agency_id)
+            _, checker_text = check(ingested)
+            report = ingested.report
+            if args.json:
+                documents.append(to_document(report))
+                target = "JSON"
+            else:
+                out = params_path(args.out, report.year, report.agency.id)
+                if out.exists() and not args.force:
+                    raise UserError(f"{path}: {out} exists; pass --force to overwrite it")
+                save_params(report, out, overwrite=True)
+                target = str(out)
+        except UserError as exc:
+            print(f"xxgk ingest: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(summary_line(ingested, target, checker_text), file=info)
+        for d in ingested.doubts:
+            print(f"  doubt: {d}", file=info)
+        for line in uncertain_lines(ingested):
+            print(line, file=info)
+    if args.json and documents:
+        text = json.dumps(documents[0] if len(documents) == 1 and len(args.files) == 1 else documents,
+                          ensure_ascii=False, indent=2)  # fmt: skip
+        print(text)
+    return 2 if failed else 0

@@ -1,0 +1,192 @@
+"""HTML reader (lxml): charset from BOM/meta/detection, page chrome skipped, tables expanded into grids
+(rowspan/colspan) with DOM paths as provenance, narrative as text blocks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+from lxml import etree
+
+from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, clean_text
+from xxgk.ingest.text import decode
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+SKIP = {"script", "style", "noscript", "iframe", "nav", "footer", "form", "select", "button", "head", "template",
+        "svg", "aside", "object", "embed", "input", "textarea", "map"}  # fmt: skip
+INLINE = {"span", "a", "strong", "b", "i", "em", "u", "font", "sub", "sup", "small", "big", "label", "abbr", "code",
+          "s", "strike", "ins", "del", "mark", "o:p", "time", "cite", "q", "var", "img", "wbr"}  # fmt: skip
+_CHROME = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|header|breadcrumb|crumbs?|share|sidebar|toolbar|banner|"
+                     r"copyright|topbar|bottom)([\s_-]|$)", re.I)  # fmt: skip
+
+
+def read_html(path: str | Path) -> SourceDoc:
+    """Read an HTML page into a SourceDoc."""
+    data = Path(path).read_bytes()
+    m = _META_CHARSET.search(data[:4096])
+    text = decode(data, m.group(1).decode("ascii") if m else None, path)
+    return parse_html(text, str(path))
+
+
+def parse_html(text: str, path: str = "<html>") -> SourceDoc:
+    """Parse HTML text into a SourceDoc."""
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    if not text.strip():
+        raise IngestError(path, "empty HTML page")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise IngestError(path, f"not readable HTML ({exc})") from exc
+    doc = SourceDoc(path=path, kind="html")
+    t = root.find(".//title")
+    if t is not None and t.text_content().strip():
+        doc.title = t.text_content().strip()
+    body = root.find("body")
+    _Walker(doc).walk(body if body is not None else root, "body")
+    return doc
+
+
+def _is_chrome(el) -> bool:
+    attrs = f"{el.get('class', '')} {el.get('id', '')}"
+    return bool(attrs.strip()) and bool(_CHROME.search(attrs)) and el.tag not in ("table", "td", "tr")
+
+
+class _Walker:
+    """Linearises the DOM into text blocks (one per block element or <br> line) and grids."""
+
+    def __init__(self, doc: SourceDoc) -> None:
+        self.doc = doc
+        self.buf: list[str] = []
+        self.buf_path = ""
+
+    def flush(self) -> None:
+        """Emit the collected inline text as one text block per line."""
+        text = clean_text("".join(self.buf))
+        self.buf = []
+        for line in text.split("\n"):
+            s = re.sub(r"[ \t\r\f\v]+", " ", line).strip()
+            if s:
+                self.doc.blocks.append(TextBlock(s, self.buf_path))
+
+    def add(self, text: str | None, path: str) -> None:
+        """Collect inline text (with the path of the element it starts in)."""
+        if text:
+            if not self.buf:
+                self.buf_path = path
+            self.buf.append(text)
+
+    def walk(self, el, path: str) -> None:
+        """Linearise an element: tables become grids, block elements text blocks; chrome is skipped."""
+        if not isinstance(el.tag, str):
+            return
+        tag = el.tag.lower()
+        if tag in SKIP or (tag == "header" and el.find(".//table") is None) or _is_chrome(el):
+            return
+        if tag == "table" and not self._layout_table(el):
+            self.flush()
+            self.doc.blocks.append(_grid(el, path))
+            return
+        self.add(el.text, path)
+        counts: dict[str, int] = {}
+        for child in el:
+            if not isinstance(child.tag, str):
+                self.add(child.tail, path)
+                continue
+            ctag = child.tag.lower()
+            counts[ctag] = counts.get(ctag, 0) + 1
+            cpath = f"{path}/{ctag}[{counts[ctag]}]"
+            if ctag == "br":
+                self.add("\n", path)
+            elif ctag in INLINE and not _has_block(child):
+                self.add(_inline_text(child), cpath)
+            else:
+                self.flush()
+                self.walk(child, cpath)
+                self.flush()
+            self.add(child.tail, path)
+        if tag not in INLINE:
+            self.flush()
+
+    @staticmethod
+    def _layout_table(el) -> bool:
+        """A table used for page layout (it holds other tables or whole paragraphs of text)."""
+        if el.find(".//table") is not None:
+            return True
+        cells = el.xpath(".//td|.//th")
+        return len(cells) <= 2 and len(el.text_content()) > 200
+
+
+def _has_block(el) -> bool:
+    return any(
+        isinstance(d.tag, str) and d.tag.lower() not in INLINE and d.tag.lower() != "br" for d in el.iterdescendants()
+    )
+
+
+def _inline_text(el) -> str:
+    parts = []
+    for node in el.iter():
+        if not isinstance(node.tag, str):
+            continue
+        if node.tag.lower() == "br":
+            parts.append("\n")
+        elif node.text and node.tag.lower() not in SKIP:
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return "".join(parts)
+
+
+def _cell_text(td) -> str:
+    lines = []
+    cur = []
+    for node in td.iter():
+        if not isinstance(node.tag, str):
+            continue
+        t = node.tag.lower()
+        if t in SKIP:
+            continue
+        if t in ("br", "p", "div") and node is not td and cur:
+            lines.append("".join(cur))
+            cur = []
+        if node.text and t not in SKIP:
+            cur.append(node.text)
+        if node is not td and node.tail:
+            cur.append(node.tail)
+    lines.append("".join(cur))
+    out = [re.sub(r"[ \t\r\f\v\xa0]+", " ", clean_text(x)).strip() for x in lines]
+    return "\n".join(x for x in out if x)
+
+
+def _span(td, attr: str) -> int:
+    try:
+        return max(1, min(int(re.sub(r"\D", "", td.get(attr, "1")) or 1), 200))
+    except ValueError:
+        return 1
+
+
+def _grid(table, path: str) -> Grid:
+    """The table's cells placed on a rectangle, merged cells repeated with one origin."""
+    trs = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    grid: dict[tuple[int, int], GCell] = {}
+    for r, tr in enumerate(trs):
+        c = 0
+        for k, td in enumerate(tr.xpath("./td|./th")):
+            while (r, c) in grid:
+                c += 1
+            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            text = _cell_text(td)
+            src = f"{path} tr[{r + 1}]/td[{k + 1}]"
+            for dr in range(rs):
+                for dc in range(cs):
+                    if r + dr < len(trs):
+                        grid[(r + dr, c + dc)] = GCell(text, src, td)
+            c += cs
+    width = max((c for _, c in grid), default=-1) + 1
+    rows = []
+    for r in range(len(trs)):
+        row = [grid.get((r, c)) or GCell("", f"{path} tr[{r + 1}] (no cell)", None) for c in range(width)]
+        while row and row[-1].origin is None and not row[-1].text:
+            row.pop()
+        rows.append(row)
+    return Grid(rows, path, exact=True)
