@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--fail-fast", action="store_true", help="stop at the first failed report")
     b.add_argument("--params", default="params", metavar="DIR", help="params directory (default params)")
     b.add_argument("--out", default="build", metavar="DIR", help="output directory (default build)")
+    b.add_argument("--notebook", metavar="FILE", help="template notebook (default notebooks/report.ipynb)")
     b.add_argument("--executor", choices=("local", "dask"), default="local")
     b.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask)")
     b.add_argument("--timeout", type=float, default=600.0, help="per-report time limit in seconds")

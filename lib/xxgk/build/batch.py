@@ -1,0 +1,107 @@
+"""A batch: select reports by agency and year, decide which are out of date, run them on an executor, and
+record each in the manifest the moment it finishes."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xxgk.build.manifest import Manifest, file_digest, input_hash, lib_digest, report_key
+from xxgk.build.worker import Job
+from xxgk.errors import UserError
+from xxgk.formats import formats_digest
+from xxgk.params import params_path
+
+_GLOB = set("*?[")
+
+
+def _listing(items, limit: int = 40) -> str:
+    items = [str(i) for i in items]
+    shown = ", ".join(items[:limit])
+    return shown + (f", … ({len(items)} in total)" if len(items) > limit else "") if items else "none"
+
+
+def select_reports(found: list[tuple[int, str, Path]], agency: str = "*", year: str = "*", where: str = "params"):
+    """The (year, agency, path) entries matching the globs; UserError naming what exists when nothing matches."""
+    if not found:
+        raise UserError(f"no params files in {where} (expected {where}/<year>/<agency>.yaml); "
+                        "write some with `xxgk demo` or `xxgk ingest`")  # fmt: skip
+    agency, year = str(agency or "*"), str(year or "*")
+    years = sorted({y for y, _, _ in found})
+    agencies = sorted({a for _, a, _ in found})
+    if not any(fnmatch.fnmatchcase(str(y), year) for y in years):
+        what = "unknown year" if not _GLOB & set(year) else "no year matches"
+        raise UserError(f"{what} {year!r} in {where}; years with params: {_listing(years)}")
+    if not any(fnmatch.fnmatchcase(a, agency) for a in agencies):
+        what = "unknown agency" if not _GLOB & set(agency) else "no agency matches"
+        raise UserError(f"{what} {agency!r} in {where}; agencies with params: {_listing(agencies)}")
+    chosen = [(y, a, p) for y, a, p in found if fnmatch.fnmatchcase(str(y), year) and fnmatch.fnmatchcase(a, agency)]
+    if not chosen:
+        have = sorted({y for y, a, _ in found if fnmatch.fnmatchcase(a, agency)})
+        raise UserError(f"no params for agency {agency!r} in year {year!r}; it has params for: {_listing(have)}")
+    return chosen
+
+
+@dataclass
+class Plan:
+    """What a run will do: the jobs to build and the keys already up to date."""
+
+    todo: list[Job] = field(default_factory=list)
+    fresh: list[str] = field(default_factory=list)
+
+
+def plan_batch(selected, *, params_dir, out_dir, notebook, formats, timeout: float, manifest: Manifest,
+               force: bool = False, found=None) -> Plan:  # fmt: skip
+    """Hash each selected report's inputs and compare with the manifest; the out-of-date ones become jobs.
+
+    Inputs: the params file, last year's params file (read by the checker), every earlier year of the same
+    agency (the notebook's year-over-year charts), the notebook, the library, the format data, the formats.
+    """
+    params_dir, out_dir, notebook = Path(params_dir).resolve(), Path(out_dir).resolve(), Path(notebook).resolve()
+    common = {"notebook": file_digest(notebook), "lib": lib_digest(), "formats_def": formats_digest(),
+              "formats": ",".join(sorted(formats))}  # fmt: skip
+    digests: dict[Path, str] = {}
+
+    def digest(path: Path) -> str:
+        if path not in digests:
+            digests[path] = file_digest(path)
+        return digests[path]
+
+    by_agency: dict[str, list[tuple[int, Path]]] = {}
+    for y, a, p in sorted(found if found is not None else selected):
+        by_agency.setdefault(a, []).append((y, Path(p)))
+    plan = Plan()
+    for year, agency, path in selected:
+        earlier = [f"{y}:{digest(p)}" for y, p in by_agency.get(agency, []) if y < year]
+        inputs = {**common, "params": digest(Path(path)), "previous": digest(params_path(params_dir, year - 1, agency)),
+                  "earlier": input_hash({"years": earlier}) if earlier else "-"}  # fmt: skip
+        inputs["hash"] = input_hash(inputs)
+        key = report_key(year, agency)
+        if not force and manifest.up_to_date(key, inputs["hash"]):
+            plan.fresh.append(key)
+            continue
+        plan.todo.append(Job(agency, year, str(params_dir), str(out_dir), str(notebook), tuple(formats), timeout, inputs))
+    return plan
+
+
+def run_batch(jobs: list[Job], manifest: Manifest, executor, progress, fail_fast: bool = False) -> dict[str, dict]:
+    """Run the jobs; record every finished report in the manifest at once; return key → manifest entry."""
+    results: dict[str, dict] = {}
+    state = {"failed": False}
+    manifest.mark_running(j.key for j in jobs)
+
+    def on_event(kind: str, key: str, payload) -> None:
+        if kind == "start":
+            progress.start(key)
+        elif kind == "stage":
+            progress.stage(key, payload)
+        elif kind == "done":
+            manifest.record(key, payload)
+            results[key] = payload
+            progress.finish(key, payload)
+            if payload.get("status") != "ok":
+                state["failed"] = True
+
+    executor.run(jobs, on_event, stop=lambda: fail_fast and state["failed"])
+    return results

@@ -1,0 +1,111 @@
+"""``xxgk build``: every selected agency × year, in parallel, only what changed; then the index page, the
+per-year overviews and the open data."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from xxgk.build.batch import plan_batch, run_batch, select_reports
+from xxgk.build.manifest import Manifest, build_lock
+from xxgk.build.progress import describe_failure, make_progress
+from xxgk.errors import UserError
+from xxgk.params import discover
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """'html,pdf[,docx]' as a tuple in canonical order; UserError for unknown names."""
+    from xxgk.build.runner import FORMATS
+
+    wanted = [f.strip().lower() for f in str(text).split(",") if f.strip()]
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad or not wanted:
+        raise UserError(f"--formats: unknown format(s) {', '.join(bad) or '(none given)'}; choose from {', '.join(FORMATS)}")
+    if "pdf" in wanted and "html" not in wanted:
+        wanted.append("html")  # the PDF is printed from the report HTML
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def _say(text: str) -> None:
+    try:
+        print(text, file=sys.stdout, flush=True)
+    except BrokenPipeError:
+        pass
+
+
+def main(args) -> int:
+    """Build the selected reports; exit status 1 when any report failed."""
+    from xxgk.build.runner import DEFAULT_NOTEBOOK, resolve_notebook
+    from xxgk.render.source import resolve_params_dir
+
+    formats = parse_formats(args.formats)
+    if args.jobs < 1:
+        raise UserError("--jobs: expected at least 1")
+    if args.timeout <= 0:
+        raise UserError("--timeout: expected a positive number of seconds")
+    if args.scheduler and args.executor != "dask":
+        raise UserError("--scheduler needs --executor dask")
+    params_dir = resolve_params_dir(args.params)
+    notebook = resolve_notebook(getattr(args, "notebook", None) or DEFAULT_NOTEBOOK)
+    out_dir = Path(args.out).resolve()
+    found = discover(params_dir)
+    selected = select_reports(found, args.agency, args.year, str(args.params))
+    with build_lock(out_dir):
+        return _run(args, params_dir, notebook, out_dir, formats, found, selected)
+
+
+def _run(args, params_dir: Path, notebook: Path, out_dir: Path, formats, found, selected) -> int:
+    t0 = time.perf_counter()
+    manifest = Manifest(out_dir)
+    plan = plan_batch(selected, params_dir=params_dir, out_dir=out_dir, notebook=notebook, formats=formats,
+                      timeout=args.timeout, manifest=manifest, force=args.force, found=found)  # fmt: skip
+    checked = time.perf_counter() - t0
+    workers = min(args.jobs, len(plan.todo)) if plan.todo else 0
+    _say(f"xxgk build: {len(selected)} report(s) selected; {len(plan.fresh)} up to date "
+               f"(checked in {checked:.2f} s), {len(plan.todo)} to build"
+               + (f" with {workers} {args.executor} worker(s)" if plan.todo else ""))  # fmt: skip
+    results: dict[str, dict] = {}
+    t_build = time.perf_counter()
+    if plan.todo:
+        from xxgk.build.executors import get_executor
+
+        executor = get_executor(args.executor, workers, args.scheduler)
+        with make_progress(len(plan.todo), quiet=args.quiet) as progress:
+            results = run_batch(plan.todo, manifest, executor, progress, fail_fast=args.fail_fast)
+    elapsed = time.perf_counter() - t_build
+    if not args.no_site:
+        from xxgk.site import publish
+
+        for line in publish(out_dir, params_dir, manifest, found):
+            _say(line)
+    failed = {k: e for k, e in results.items() if e.get("status") != "ok"}
+    not_run = len(plan.todo) - len(results)
+    if plan.todo:
+        built = len(results) - len(failed)
+        per = f", {elapsed / len(results):.2f} s/report" if results else ""
+        _say(f"xxgk build: {built} built, {len(failed)} failed"
+                   + (f", {not_run} not run (--fail-fast)" if not_run else "") + f" in {elapsed:.1f} s{per}")  # fmt: skip
+    if failed:
+        print(f"\n{len(failed)} report(s) failed:", file=sys.stderr)
+        for key, entry in sorted(failed.items()):
+            print(_failure_block(key, entry, out_dir), file=sys.stderr)
+        return 1
+    return 1 if not_run else 0
+
+
+def _failure_block(key: str, entry: dict, out_dir: Path) -> str:
+    """The end-of-run description of one failed report: agency, year, cell, its first lines, the error, files."""
+    e = entry.get("error") or {}
+    name = entry.get("name") or entry.get("agency")
+    lines = [f"  ✗ {entry.get('year')} {entry.get('agency')} ({name}): {describe_failure(key, e).split(' ', 1)[1]}"]
+    if e.get("cell_source"):
+        lines.append("      cell source:")
+        lines.extend("        " + ln for ln in e["cell_source"].splitlines())
+    if e.get("kind") in ("params", "build", "internal") and e.get("detail") and e["detail"] != e.get("message"):
+        lines.extend("      " + ln for ln in e["detail"].splitlines()[:8])
+    outs = entry.get("outputs") or {}
+    for label in ("failed_notebook", "log"):
+        if label in outs:
+            lines.append(f"      {label.replace('_', ' ')}: {out_dir / outs[label]}")
+    return "\n".join(lines)

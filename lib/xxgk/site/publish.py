@@ -1,0 +1,129 @@
+"""Bring the site up to date after a batch: open data and per-year overviews only when their inputs changed
+(recorded under ``site`` in the manifest), the index page every time (it is cheap)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from xxgk.params import ParamsError, load_params
+from xxgk.params_write import write_text_atomic
+from xxgk.site.data import DATA_DIR, load_reports, write_open_data
+from xxgk.site.index import index_rows, render_index
+
+OVERVIEW_NOTEBOOK = "notebooks/overview.ipynb"
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "-"
+
+
+def _hash(obj) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def overview_notebook() -> Path:
+    """The overview template: ``notebooks/overview.ipynb`` of the project holding this package."""
+    return Path(__file__).resolve().parents[3] / OVERVIEW_NOTEBOOK
+
+
+def publish(out_dir, params_dir, manifest, found) -> list[str]:
+    """Open data, overviews and the index page; returns one message per step that did something."""
+    from xxgk.build.manifest import lib_digest
+
+    out_dir, params_dir = Path(out_dir), Path(params_dir)
+    msgs: list[str] = []
+    digests = {(y, a): _digest(Path(p)) for y, a, p in found}
+    lib = lib_digest()
+    known = {f"{y}/{a}" for y, a, _ in found}
+    for key in [k for k in manifest.reports if k not in known]:  # params file gone: forget the report
+        del manifest.reports[key]
+
+    key = _hash({"params": sorted(f"{y}/{a}:{d}" for (y, a), d in digests.items()), "lib": lib})
+    data_files = [out_dir / DATA_DIR / "cells.csv", out_dir / DATA_DIR / "reports.json"]
+    if manifest.site.get("open_data", {}).get("hash") != key or not all(p.is_file() for p in data_files):
+        reports = load_reports(out_dir, found)
+        write_open_data(out_dir, reports)
+        manifest.site["open_data"] = {"hash": key, "reports": len(reports), "files": [p.name for p in data_files]}
+        msgs.append(f"open data: {DATA_DIR}/cells.csv and {DATA_DIR}/reports.json ({len(reports)} reports)")
+
+    overviews = _overviews(out_dir, params_dir, manifest, found, digests, lib, msgs)
+
+    names = {}
+    for y, a, p in found:
+        e = manifest.reports.get(f"{y}/{a}") or {}
+        if not e.get("name"):
+            try:
+                r = load_params(p)
+                names[(y, a)] = (r.agency.name, r.agency.level)
+            except ParamsError:
+                pass
+    rows = index_rows(out_dir, manifest, found, names)
+    write_text_atomic(out_dir / "index.html", render_index(rows, overviews))
+    manifest.save()
+    msgs.append(f"index: {out_dir / 'index.html'} ({len(rows)} reports)")
+    return msgs
+
+
+def _overviews(out_dir: Path, params_dir: Path, manifest, found, digests, lib: str, msgs: list[str]) -> dict[int, str]:
+    """Run the overview notebook for every year whose inputs changed; return year → relative link."""
+    notebook = overview_notebook()
+    if not notebook.is_file():
+        msgs.append(f"overviews skipped: {notebook} not found")
+        return {}
+    nb_digest = _digest(notebook)
+    years = sorted({y for y, _, _ in found})
+    todo = []
+    state = manifest.site.setdefault("overviews", {})
+    for year in years:
+        statuses = {k: [e.get("status"), (e.get("checks") or {}).get("errors"), (e.get("checks") or {}).get("warnings")]
+                    for k, e in manifest.reports.items() if str(e.get("year")) == str(year)}  # fmt: skip
+        key = _hash({"params": sorted(f"{y}/{a}:{d}" for (y, a), d in digests.items() if y <= year),
+                     "statuses": statuses, "notebook": nb_digest, "lib": lib})  # fmt: skip
+        page = out_dir / str(year) / "overview.html"
+        if state.get(str(year), {}).get("hash") != key or not page.is_file():
+            todo.append((year, key))
+    if todo:
+        from xxgk.build.kernels import ForkServer, fork_kernel_manager, notebook_imports, shutdown
+
+        with ForkServer(preload=notebook_imports(notebook)) as server:
+            for year, key in todo:
+                km = fork_kernel_manager(server, log_path=str(out_dir / str(year) / "overview.log"),
+                                         extra_argv=["--IPKernelApp.log_level=ERROR"])  # fmt: skip
+                try:
+                    run_overview(year, out_dir, params_dir, notebook, km)
+                    state[str(year)] = {"hash": key, "status": "ok"}
+                    msgs.append(f"overview: {year}/overview.html")
+                except Exception as exc:  # noqa: BLE001 - a broken overview must not hide the reports
+                    state[str(year)] = {"hash": None, "status": "failed", "error": f"{type(exc).__name__}: {exc}"[:500]}
+                    print(f"xxgk build: overview for {year} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+                finally:
+                    shutdown(km)
+    return {y: f"{y}/overview.html" for y in years if (out_dir / str(y) / "overview.html").is_file()}
+
+
+def run_overview(year: int, out_dir: Path, params_dir: Path, notebook: Path, km=None) -> Path:
+    """Execute the overview notebook for a year with Papermill and export it with the report HTML exporter."""
+    import papermill as pm
+
+    from xxgk.build.runner import html_exporter
+
+    target = out_dir / str(year)
+    target.mkdir(parents=True, exist_ok=True)
+    tmp = target / f".overview.{os.getpid()}.tmp.ipynb"
+    params = {"year": year, "out_dir": str(out_dir), "params_dir": str(params_dir)}
+    extra = {"km": km} if km is not None else {}
+    try:
+        nb = pm.execute_notebook(str(notebook), str(tmp), parameters=params, progress_bar=False, cwd=str(target),
+                                 kernel_name="python3", **extra)  # fmt: skip
+        os.replace(tmp, target / "overview.ipynb")
+    finally:
+        tmp.unlink(missing_ok=True)
+    body, _ = html_exporter().from_notebook_node(nb)
+    return write_text_atomic(target / "overview.html", body)

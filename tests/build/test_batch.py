@@ -1,0 +1,155 @@
+"""Batch planning without kernels: selection and refusals, input hashing, the manifest, failure details, progress."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+
+import pytest
+
+from xxgk.build.batch import plan_batch, select_reports
+from xxgk.build.manifest import FAILED, OK, RUNNING, Manifest
+from xxgk.build.progress import PlainProgress, describe_failure
+from xxgk.build.worker import failure_details
+from xxgk.demo import write_demo
+from xxgk.errors import UserError
+from xxgk.params import discover
+
+NOTEBOOK = os.path.join(os.path.dirname(__file__), "..", "..", "notebooks", "report.ipynb")
+
+
+@pytest.fixture
+def params(tmp_path):
+    write_demo(tmp_path / "params", 3, [2021, 2022], seed=2)
+    return tmp_path / "params"
+
+
+def _plan(params, out, manifest=None, formats=("html",), force=False, selected=None):
+    found = discover(params)
+    manifest = manifest or Manifest(out)
+    return plan_batch(selected or found, params_dir=params, out_dir=out, notebook=NOTEBOOK, formats=formats,
+                      timeout=60, manifest=manifest, force=force, found=found)  # fmt: skip
+
+
+def test_select_globs(params):
+    found = discover(params)
+    assert len(select_reports(found)) == 6
+    assert [(y, a) for y, a, _ in select_reports(found, "demo-002", "2022")] == [(2022, "demo-002")]
+    assert {a for _, a, _ in select_reports(found, "demo-00[12]", "*")} == {"demo-001", "demo-002"}
+    assert {y for y, _, _ in select_reports(found, "*", "202?")} == {2021, 2022}
+
+
+@pytest.mark.parametrize(("agency", "year", "words"), [
+    ("nope", "2021", ["unknown agency 'nope'", "demo-001, demo-002, demo-003"]),
+    ("demo-001", "2030", ["unknown year '2030'", "2021, 2022"]),
+    ("x*", "*", ["no agency matches 'x*'"]),
+])  # fmt: skip
+def test_select_refusals_list_what_exists(params, agency, year, words):
+    with pytest.raises(UserError) as err:
+        select_reports(discover(params), agency, year, "params")
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_cli_refuses_unknown_agency_with_exit_2(params, tmp_path, capsys):
+    from xxgk.cli import main
+
+    code = main(["build", "--params", str(params), "--out", str(tmp_path / "b"), "--agency", "nope", "--year", "2021"])
+    err = capsys.readouterr().err
+    assert code == 2 and "unknown agency 'nope'" in err and "demo-003" in err and "Traceback" not in err
+    code = main(["build", "--params", str(params), "--out", str(tmp_path / "b"), "--formats", "html,xls"])
+    assert code == 2 and "xls" in capsys.readouterr().err
+    assert main(["build", "--params", str(tmp_path / "missing"), "--out", str(tmp_path / "b")]) == 2
+
+
+def _pretend_built(plan, manifest, out):
+    for job in plan.todo:
+        d = out / str(job.year) / job.agency
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "report.html").write_text("x", encoding="utf-8")
+        manifest.record(job.key, {"agency": job.agency, "year": job.year, "status": OK, "inputs": job.inputs,
+                                  "outputs": {"html": f"{job.year}/{job.agency}/report.html"}}, save=False)  # fmt: skip
+    manifest.save()
+
+
+def test_incremental_plan(params, tmp_path):
+    out = tmp_path / "out"
+    manifest = Manifest(out)
+    first = _plan(params, out, manifest)
+    assert len(first.todo) == 6 and not first.fresh
+    _pretend_built(first, manifest, out)
+    again = _plan(params, out, Manifest(out))
+    assert not again.todo and len(again.fresh) == 6
+    # a changed params file: that report and the later years of the same agency (they read it)
+    p = params / "2021" / "demo-002.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("示例市财政局", "示例市财政局X"), encoding="utf-8")
+    assert sorted(j.key for j in _plan(params, out, Manifest(out)).todo) == ["2021/demo-002", "2022/demo-002"]
+    _pretend_built(_plan(params, out, Manifest(out)), Manifest(out), out)
+    # other formats, a missing output, --force
+    assert len(_plan(params, out, Manifest(out), formats=("html", "pdf")).todo) == 6
+    (out / "2022" / "demo-003" / "report.html").unlink()
+    assert [j.key for j in _plan(params, out, Manifest(out)).todo] == ["2022/demo-003"]
+    assert len(_plan(params, out, Manifest(out), force=True).todo) == 6
+    # a changed notebook rebuilds everything
+    nb = tmp_path / "report.ipynb"
+    nb.write_text(open(NOTEBOOK, encoding="utf-8").read().replace("报告正文", "报告正文 "), encoding="utf-8")
+    found = discover(params)
+    changed = plan_batch(found, params_dir=params, out_dir=out, notebook=nb, formats=("html",), timeout=60,
+                         manifest=Manifest(out), found=found)  # fmt: skip
+    assert len(changed.todo) == 6
+
+
+def test_manifest_atomic_and_running_marks(tmp_path):
+    m = Manifest(tmp_path)
+    m.record("2021/a", {"status": OK, "inputs": {"hash": "h"}, "outputs": {"log": "2021/a/build.log"}})
+    (tmp_path / "2021" / "a").mkdir(parents=True)
+    (tmp_path / "2021" / "a" / "build.log").write_text("x")
+    assert Manifest(tmp_path).up_to_date("2021/a", "h")
+    m.mark_running(["2021/a"])
+    back = Manifest(tmp_path)
+    assert back.reports["2021/a"]["status"] == RUNNING and not back.up_to_date("2021/a", "h")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary left
+    (tmp_path / "manifest.json").write_text("{broken", encoding="utf-8")
+    assert Manifest(tmp_path).reports == {}
+
+
+def test_failure_details_and_messages(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "markdown", "metadata": {"tags": ["papermill-error-cell-tag"]}, "source": "banner"},
+        {"cell_type": "code", "metadata": {"tags": ["parameters"], "papermill": {"status": "completed"}}, "source": "a = 1", "outputs": []},
+        {"cell_type": "code", "metadata": {"tags": ["injected-parameters"], "papermill": {"status": "completed"}}, "source": "a = 2", "outputs": []},
+        {"cell_type": "code", "metadata": {"papermill": {"status": "completed"}}, "source": "x = 1", "outputs": []},
+        {"cell_type": "code", "execution_count": 4, "metadata": {"papermill": {"status": "failed"}},
+         "source": ["if a:\n", "    raise ValueError('坏')\n", "y = 2\n", "z = 3"],
+         "outputs": [{"output_type": "error", "ename": "ValueError", "evalue": "坏", "traceback": []}]},
+    ], "metadata": {}}  # fmt: skip
+    path = tmp_path / "f.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    d = failure_details(path)
+    assert d == {"cell_index": 2, "execution_count": 4, "cell_source": "if a:\n    raise ValueError('坏')\ny = 2",
+                 "ename": "ValueError", "evalue": "坏"}  # fmt: skip
+    line = describe_failure("2021/a", {"kind": "cell", **d})
+    assert line == "2021/a [cell] cell 2 (In [4]): ValueError: 坏"
+    buf = io.StringIO()
+    p = PlainProgress(2, buf)
+    p.finish("2021/a", {"status": OK, "stages": {"total": 1.25}, "checks": {"errors": 0, "warnings": 2}})
+    p.finish("2021/b", {"status": FAILED, "error": {"kind": "timeout", "message": "time limit of 5 s exceeded"}})
+    assert buf.getvalue().splitlines() == ["[1/2] ok      2021/a  1.2s  (errors 0, warnings 2)",
+                                           "[2/2] FAILED  2021/b [timeout] time limit of 5 s exceeded"]  # fmt: skip
+
+
+def test_second_build_of_the_same_output_is_refused(params, tmp_path, capsys):
+    from xxgk.build.manifest import build_lock
+    from xxgk.cli import main
+
+    out = tmp_path / "out"
+    with build_lock(out):
+        code = main(["build", "--params", str(params), "--out", str(out), "--agency", "demo-001", "--year", "2021"])
+    err = capsys.readouterr().err
+    assert code == 2 and "another xxgk build" in err and str(os.getpid()) in err
+    with build_lock(out):  # released: can be taken again
+        pass
+    assert not (tmp_path / "never").exists()
+    assert main(["build", "--params", str(params), "--out", str(tmp_path / "never"), "--agency", "nope"]) == 2
+    assert not (tmp_path / "never").exists()  # a refused build creates nothing
