@@ -154,7 +154,7 @@ def _execute(notebook: Path, out_path: Path, parameters: dict, timeout: float, k
         nb = pm.execute_notebook(
             str(notebook), str(tmp), parameters=parameters, progress_bar=False, log_output=False,
             cwd=str(out_path.parent), kernel_name="python3", execution_timeout=timeout, **kwargs,
-        )  # fmt: skip
+        )  # fmt: skip  (Papermill saves after every cell: costly, but a time-out then keeps what ran)
     except PapermillExecutionError as exc:
         failed = _keep_failed(tmp, out_path)
         raise BuildError(f"notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} (see {failed})") from None
@@ -163,8 +163,11 @@ def _execute(notebook: Path, out_path: Path, parameters: dict, timeout: float, k
         parts = str(exc).split("-------------------")
         cell = parts[1].strip().splitlines()[0] if len(parts) > 2 and parts[1].strip() else "?"
         raise BuildError(f"notebook timed out after {timeout:g} s in the cell starting {cell!r} (see {failed})") from None
-    except BaseException:
+    except (KeyboardInterrupt, SystemExit):
         tmp.unlink(missing_ok=True)
+        raise
+    except BaseException:  # a dead kernel and the like: keep what ran for the failure summary, re-raise as is
+        _keep_failed(tmp, out_path)
         raise
     os.replace(tmp, out_path)
     out_path.with_name("report.failed.ipynb").unlink(missing_ok=True)  # from an earlier failed run
