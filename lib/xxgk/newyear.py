@@ -8,15 +8,13 @@ YAML comments, so it is rewritten rather than copied (X-SIMILAR). The format fol
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from pathlib import Path
 
 from xxgk.errors import UserError
 from xxgk.formats import format_for_year
 from xxgk.model import SECTION_IDS, Agency, Cell, Extension, ExtensionRow, Report, Signature
 from xxgk.params import discover, load_params, loads_params, params_path
-from xxgk.params_write import dump_params
+from xxgk.params_write import dump_params, write_text_atomic
 from xxgk.values import ValueTextError, parse_number
 
 CARRY_FROM, CARRY_TO = "carried_forward", "carried_over"
@@ -109,21 +107,11 @@ def annotated_text(report: Report, last: Report, source: str) -> str:
 
 
 def write_new(path: Path, text: str) -> Path:
-    """Write a file that must not exist yet: temporary file, then a hard link that fails if the name is taken."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
+    """Write a file that must not exist yet (atomically; never replaces an existing file)."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-        os.link(tmp, path)
+        return write_text_atomic(path, text, overwrite=False)
     except FileExistsError:
         raise UserError(f"{path} already exists; not overwriting it (edit it, or delete it to start again)") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
 
 
 def _missing_last(params_dir: Path, agency: str, year: int) -> UserError:

@@ -153,8 +153,12 @@ def _umask() -> int:
     return mask
 
 
-def write_text_atomic(path: str | Path, text: str | bytes) -> Path:
-    """Write a file through a temporary name in the same directory, then rename it into place."""
+def write_text_atomic(path: str | Path, text: str | bytes, overwrite: bool = True) -> Path:
+    """Write a file through a temporary name in the same directory, then rename it into place.
+
+    With ``overwrite=False`` the file is put in place by a hard link, which fails with FileExistsError
+    when the name is taken, so an existing file is never replaced, even by a concurrent writer.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -162,16 +166,18 @@ def write_text_atomic(path: str | Path, text: str | bytes) -> Path:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.replace(tmp, path)
-    except BaseException:
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 
 def save_params(report: Report, path: str | Path, overwrite: bool = True) -> Path:
     """Write a report's params file atomically; refuse to replace an existing file unless asked."""
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} exists; not overwriting it")
-    return write_text_atomic(path, dump_params(report))
+    try:
+        return write_text_atomic(path, dump_params(report), overwrite=overwrite)
+    except FileExistsError:
+        raise FileExistsError(f"{path} exists; not overwriting it") from None

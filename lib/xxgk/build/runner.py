@@ -223,13 +223,7 @@ def build_one(agency: str, year: int, *, params_dir="params", out_dir="build", f
         t0 = time.perf_counter()
         from xxgk.render.docx import write_docx
 
-        tmp = out / f".report.{uuid.uuid4().hex[:12]}.tmp.docx"
-        try:
-            write_docx(report, tmp)
-            os.replace(tmp, out / "report.docx")
-        finally:
-            tmp.unlink(missing_ok=True)
-        result.paths["docx"] = out / "report.docx"
+        result.paths["docx"] = write_docx(report, out / "report.docx")  # atomic: temp file, then rename
         result.seconds["docx"] = time.perf_counter() - t0
     result.checks = _checks(report, root)
     return result
