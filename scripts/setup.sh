@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-apt_pkgs=(fonts-noto-cjk fonts-arphic-uming fonts-wqy-zenhei chromium poppler-utils python3-venv)
+apt_pkgs=(fonts-noto-cjk fonts-arphic-uming fonts-wqy-zenhei chromium chromium-headless-shell poppler-utils python3-venv)
 [ "$want_test" = 1 ] && apt_pkgs+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""

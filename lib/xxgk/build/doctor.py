@@ -26,7 +26,7 @@ PACKAGES = (
     ("matplotlib", "matplotlib", True),
     ("markdown_it", "markdown-it-py", True),
     ("nh3", "nh3", True),
-    ("playwright", "playwright", True),
+    ("uharfbuzz", "uharfbuzz", False),
     ("jupyterlab", "jupyterlab", False),
     ("pandas", "pandas", False),
     ("openpyxl", "openpyxl", False),

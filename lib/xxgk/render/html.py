@@ -13,9 +13,11 @@ from traitlets import default
 TEMPLATES = Path(__file__).with_name("templates")
 
 
-def template_file(name: str) -> str:
-    """The text of a file of the xxgk template (CSS, print header or footer)."""
-    return (TEMPLATES / "xxgk" / name).read_text(encoding="utf-8")
+def css_string(text: str) -> str:
+    """Text as the inside of a double-quoted CSS string, safe inside ``<style>``: every character that is not
+    a letter, digit, space or CJK punctuation becomes a CSS escape (no quote, backslash, ``<`` or newline survives)."""
+    return "".join(ch if (ch.isalnum() or ch == " " or "\u3000" <= ch <= "\u303f" or "\uff01" <= ch <= "\uff5e")
+                   and ch not in "<>&\"'" else f"\\{ord(ch):06x}" for ch in str(text))  # fmt: skip
 
 
 class ReportHTMLExporter(TemplateExporter):
@@ -39,6 +41,10 @@ class ReportHTMLExporter(TemplateExporter):
     @default("default_preprocessors")
     def _default_preprocessors_default(self):
         return []  # the template's conf.json adds ReportOutputsPreprocessor
+
+    @default("filters")
+    def _filters_default(self):
+        return {"css_string": css_string}
 
     @default("exclude_input")
     def _exclude_input_default(self):

@@ -1,18 +1,20 @@
-"""PDF from the report HTML, printed by a real headless Chromium driven by Playwright (system browser).
+"""PDF from the report HTML, printed by a real headless Chromium (the system browser) over its DevTools pipe.
 
-``ChromiumPrinter`` keeps one browser for many documents; all Playwright calls run on one thread it owns,
-so it may be used from any thread, even inside a running asyncio loop (a Jupyter kernel).
+``ChromiumPrinter`` keeps one browser and one tab for many documents; it blocks on plain pipe I/O, so it may
+be used from any thread, even inside a running asyncio loop (a Jupyter kernel).
 ``ChromiumPDFExporter`` makes ``jupyter nbconvert --to xxgk-pdf report.ipynb`` work with the same printer.
 """
 
 from __future__ import annotations
 
 import atexit
+import base64
 import html
 import os
+import re
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from pathlib import Path
 
 from nbconvert.exporters import Exporter
@@ -20,10 +22,12 @@ from traitlets import default
 
 from xxgk.errors import UserError
 from xxgk.params_write import write_text_atomic
-from xxgk.render.html import ReportHTMLExporter, template_file
+from xxgk.render.html import ReportHTMLExporter
 
 BROWSER_ENV = "XXGK_CHROMIUM"
 CANDIDATES = (
+    "/usr/lib/chromium/chromium-headless-shell",  # Debian chromium-headless-shell: the lean print engine
+    "/usr/bin/chromium-headless-shell",
     "/usr/lib/chromium/chromium",
     "/usr/bin/chromium",
     "/usr/lib/chromium-browser/chromium-browser",
@@ -47,6 +51,7 @@ BROWSER_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-dev-shm-usage",
+    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess",
 )
 INSTALL_HINT = (
     "no Chromium or Chrome found; install one (Debian/Ubuntu: `sudo apt-get install chromium`) "
@@ -71,22 +76,29 @@ def find_chromium() -> str:
     raise UserError(INSTALL_HINT)
 
 
-def _only_local(route) -> None:
-    url = route.request.url
-    if url.startswith(("file:", "data:", "about:")):
-        route.continue_()
-    else:
-        route.abort()
+PAPER = {"paperWidth": 210 / 25.4, "paperHeight": 297 / 25.4, "marginTop": 30 / 25.4, "marginBottom": 28 / 25.4,
+         "marginLeft": 28 / 25.4, "marginRight": 26 / 25.4}  # A4 and the report's margins, for pages without @page
+BLOCKED_URLS = ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]  # a report prints from local files only
 
 
 class ChromiumPrinter:
-    """One long-lived headless browser printing HTML files to A4 PDF (context manager)."""
+    """One long-lived headless browser printing HTML files to A4 PDF (context manager).
+
+    The browser is driven over its DevTools pipe (``render/cdp.py``): no driver process, one tab reused for
+    every document, scripts off, the network blocked. The page's running header and page numbers come from
+    its own ``@page`` rules. The TrueType CJK fonts a page names are swapped for per-page subsets
+    (``render/print_fonts.py``). Thread-safe; a browser that died is started again on the next document.
+    """
 
     def __init__(self, executable: str | None = None, timeout: float = 60.0) -> None:
         self.executable = executable or find_chromium()
-        self.timeout_ms = timeout * 1000
-        self._pool: ThreadPoolExecutor | None = None
-        self._pw = self._browser = self._context = None
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._browser = None
+        self._session: str | None = None
+        self._tmp: str | None = None
+        self._fonts = None
+        self._count = 0
 
     def __enter__(self) -> ChromiumPrinter:
         self.start()
@@ -95,75 +107,132 @@ class ChromiumPrinter:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _call(self, fn, *args):
-        if self._pool is None:
-            self.start()
-        return self._pool.submit(fn, *args).result()
-
     def start(self) -> None:
         """Launch the browser (idempotent)."""
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="xxgk-chromium")
-        self._pool.submit(self._launch).result()
+        with self._lock:
+            self._ensure()
 
-    def _launch(self) -> None:
-        if self._browser is not None and self._browser.is_connected():
+    def _ensure(self) -> None:
+        from xxgk.render.cdp import pipe_supported
+
+        if not pipe_supported():
+            return  # Windows: one browser run per document (_print_once)
+        if self._browser is not None and self._browser.alive:
             return
-        from playwright.sync_api import Error, sync_playwright
+        self._discard()
+        from xxgk.render.cdp import CDPError, PipeBrowser
+        from xxgk.render.print_fonts import PrintFonts
 
-        if self._pw is None:
-            self._pw = sync_playwright().start()
+        self._tmp = tempfile.mkdtemp(prefix="xxgk-chromium-")
+        args = [*BROWSER_ARGS, f"--user-data-dir={Path(self._tmp) / 'profile'}"]
         try:
-            self._browser = self._pw.chromium.launch(
-                executable_path=self.executable, args=list(BROWSER_ARGS), headless=True, timeout=self.timeout_ms
-            )
-        except Error as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise UserError(f"cannot start the browser {self.executable}: {first}") from None
-        self._context = self._browser.new_context(java_script_enabled=False, offline=False)
-        self._context.route("**/*", _only_local)
+            self._browser = PipeBrowser(self.executable, args)
+            targets = self._browser.call("Target.getTargets", timeout=self.timeout)["targetInfos"]
+            page = next((t["targetId"] for t in targets if t.get("type") == "page"), None)
+            if page is None:
+                page = self._browser.call("Target.createTarget", {"url": "about:blank"}, timeout=self.timeout)["targetId"]
+            s = self._session = self._browser.call("Target.attachToTarget", {"targetId": page, "flatten": True},
+                                                   timeout=self.timeout)["sessionId"]  # fmt: skip
+            for method, params in (("Page.enable", {}), ("Network.enable", {}), ("Network.setBlockedURLs", {"urls": BLOCKED_URLS}),
+                                   ("Emulation.setScriptExecutionDisabled", {"value": True})):  # fmt: skip
+                self._browser.call(method, params, session=s, timeout=self.timeout)
+        except (OSError, CDPError) as exc:
+            self._discard()
+            raise UserError(f"cannot start the browser {self.executable}: {getattr(exc, 'strerror', None) or exc}") from None
+        self._fonts = PrintFonts(self._tmp)
 
-    def print_pdf(self, html_path: str | Path, pdf_path: str | Path, header_text: str = "") -> Path:
-        """Print an HTML file to an A4 PDF with a running header and 「第 N 页 / 共 M 页」 footers."""
-        data = self._call(self._print, Path(html_path).resolve().as_uri(), header_text)
+    def print_pdf(self, html_path: str | Path, pdf_path: str | Path, header_text: str | None = None) -> Path:
+        """Print an HTML file to a PDF (A4 unless its CSS says otherwise); written atomically to ``pdf_path``.
+
+        ``header_text`` is accepted for compatibility and ignored: the page's own ``@page`` rules carry it.
+        """
+        from xxgk.render.cdp import CDPError
+
+        src = Path(html_path).resolve()
+        if not src.is_file():
+            raise UserError(f"cannot print {src}: no such file")
+        with self._lock:
+            if not _pipe_supported():
+                return write_text_atomic(pdf_path, _print_once(self.executable, src, self.timeout))
+            for attempt in (1, 2):  # a browser that crashed is started again once
+                self._ensure()
+                try:
+                    data = self._print(src)
+                    break
+                except CDPError:
+                    if self._browser is not None and self._browser.alive or attempt == 2:
+                        self._discard()
+                        raise
+                    self._discard()
         return write_text_atomic(pdf_path, data)
 
-    def _print(self, url: str, header_text: str) -> bytes:
-        self._launch()
-        page = self._context.new_page()
+    def _print(self, src: Path) -> bytes:
+        b, s = self._browser, self._session
+        page = src.read_text(encoding="utf-8", errors="replace")
+        self._count += 1
+        extra = self._fonts.head_html(page, f"p{self._count}") if self._fonts is not None else ""
+        target = src
+        if extra:  # a copy with the font subsets (the original stays as it is); relative links still resolve
+            base = f'<base href="{html.escape(src.parent.as_uri(), quote=True)}/">'
+            target = Path(self._tmp) / f"p{self._count}.html"
+            target.write_text(_inject_head(page, base + extra), encoding="utf-8")
         try:
-            page.goto(url, wait_until="load", timeout=self.timeout_ms)
-            return page.pdf(
-                format="A4",
-                prefer_css_page_size=True,
-                print_background=True,
-                display_header_footer=True,
-                header_template=template_file("print_header.html").replace("{header}", html.escape(header_text)),
-                footer_template=template_file("print_footer.html"),
-                margin={"top": "30mm", "bottom": "28mm", "left": "28mm", "right": "26mm"},
-            )
+            b.drop_events(s)
+            nav = b.call("Page.navigate", {"url": target.as_uri()}, session=s, timeout=self.timeout)
+            if nav.get("errorText"):
+                raise UserError(f"cannot open {src}: {nav['errorText']}")
+            b.wait_event("Page.loadEventFired", session=s, timeout=self.timeout)
+            result = b.call("Page.printToPDF", {**PAPER, "preferCSSPageSize": True, "printBackground": True,
+                                                "displayHeaderFooter": False, "generateDocumentOutline": True},
+                            session=s, timeout=self.timeout)  # fmt: skip
         finally:
-            page.close()
+            if target != src:
+                target.unlink(missing_ok=True)
+            for f in Path(self._tmp).glob(f"p{self._count}-*.ttf"):
+                f.unlink(missing_ok=True)
+        return base64.b64decode(result["data"])
+
+    def _discard(self) -> None:
+        browser, self._browser, self._session, self._fonts = self._browser, None, None, None
+        if browser is not None:
+            browser.close()
+        tmp, self._tmp = self._tmp, None
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def close(self) -> None:
-        """Close the browser and its thread."""
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        try:
-            pool.submit(self._shutdown).result()
-        except RuntimeError:
-            pass  # interpreter exit already stopped the thread; the driver takes the browser down with it
-        pool.shutdown()
+        """Close the browser and remove its profile."""
+        with self._lock:
+            self._discard()
 
-    def _shutdown(self) -> None:
-        for obj, meth in ((self._context, "close"), (self._browser, "close"), (self._pw, "stop")):
-            if obj is not None:
-                try:
-                    getattr(obj, meth)()
-                except Exception:  # noqa: BLE001 - best effort while closing
-                    pass
-        self._pw = self._browser = self._context = None
+
+def _pipe_supported() -> bool:
+    from xxgk.render.cdp import pipe_supported
+
+    return pipe_supported()
+
+
+def _print_once(executable: str, src: Path, timeout: float) -> bytes:
+    """Print one file with a browser run of its own (``--print-to-pdf``), where the pipe is unavailable."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="xxgk-print-") as tmp:
+        out = Path(tmp) / "out.pdf"
+        cmd = [executable, "--headless", *BROWSER_ARGS, f"--user-data-dir={Path(tmp) / 'profile'}",
+               "--no-pdf-header-footer", f"--print-to-pdf={out}", src.as_uri()]  # fmt: skip
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise UserError(f"cannot print {src} with {executable}: {exc}") from None
+        if not out.is_file():
+            raise UserError(f"cannot print {src} with {executable}: the browser wrote no PDF")
+        return out.read_bytes()
+
+
+def _inject_head(page: str, markup: str) -> str:
+    """``markup`` placed at the start of the page's ``<head>`` (or of the page when it has none)."""
+    m = re.search(r"<head(?:\s[^>]*)?>", page, re.I)
+    return page[: m.end()] + markup + page[m.end() :] if m else markup + page
 
 
 _shared: ChromiumPrinter | None = None
@@ -193,11 +262,10 @@ class ChromiumPDFExporter(Exporter):
         """Convert a notebook to PDF bytes through the report HTML."""
         html_exporter = ReportHTMLExporter(parent=self)
         body, resources = html_exporter.from_notebook_node(nb, resources, **kw)
-        meta = resources.get("xxgk", {})
         with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as tmp:
             src, dst = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
             src.write_text(body, encoding="utf-8")
-            shared_printer().print_pdf(src, dst, meta.get("header") or meta.get("title", ""))
+            shared_printer().print_pdf(src, dst)
             data = dst.read_bytes()
         resources["output_extension"] = ".pdf"
         return data, resources
