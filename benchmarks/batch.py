@@ -44,6 +44,7 @@ def naive(params: Path, out: Path, reports) -> float:
     """(a) the CLI loop, two at a time."""
     from xxgk.render.pdf import find_chromium
 
+    browser = shutil.which("chromium") or find_chromium()  # the issue's loop uses the full chromium CLI
     out.mkdir(parents=True)
     script = out / "one.sh"
     script.write_text(f"""#!/bin/sh
@@ -51,7 +52,7 @@ set -e
 y=$1; a=$2; d={out}/$y/$a; mkdir -p $d
 {VENV_BIN}/papermill --no-progress-bar -p agency $a -p year $y -p params_dir {params} {NOTEBOOK} $d/report.ipynb 2>/dev/null
 {VENV_BIN}/jupyter nbconvert --to html --no-input $d/report.ipynb --output report 2>/dev/null
-{find_chromium()} {CHROMIUM_ARGS} --print-to-pdf=$d/report.pdf file://$d/report.html 2>/dev/null
+{browser} {CHROMIUM_ARGS} --print-to-pdf=$d/report.pdf file://$d/report.html 2>/dev/null
 """)
     script.chmod(0o755)
     lines = "".join(f"{y} {a}\n" for y, a in reports)
@@ -220,7 +221,7 @@ def main() -> None:
     own = max(sampler.peak_worker.values(), default=0.0)
     python = max(sampler.peak_python.values(), default=0.0)
     print(f"peak memory per worker: {tree:.0f} MB PSS for the worker's whole process tree; {python:.0f} MB of it "
-          f"Python (worker, fork server, kernel), the rest the browser (Playwright driver, Chromium); "
+          f"Python (worker, fork server, kernel), the rest the headless browser; "
           f"worker process alone {own:.0f} MB RSS")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     if b0:

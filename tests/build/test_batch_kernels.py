@@ -1,16 +1,21 @@
 """Kernels forked from a pre-imported server: each a fresh process of its own; many at once without port
-collisions; a kernel that dies while starting is retried, then reported."""
+collisions; a kernel that dies while starting is retried, then reported; kernels start warm and draw the same
+charts concurrently."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import time
+from pathlib import Path
 
 import pytest
 
 from xxgk.build.forkserver import alive
 from xxgk.build.kernels import ForkServer, fork_kernel_manager, shutdown
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 
@@ -76,3 +81,37 @@ def test_kernel_dying_at_start_is_retried_then_reported(tmp_path):
         good = _km(server, tmp_path, "good")
         assert asyncio.run(_run(good, "print('fine')")).strip() == "fine"
         shutdown(good)
+
+
+def test_kernels_start_warm_and_draw_charts_concurrently(tmp_path):
+    from xxgk.build.kernels import notebook_imports
+    from xxgk.build.worker import KERNEL_ARGV
+    from xxgk.render.charts import bar_chart
+    from xxgk.render.fonts import setup_fonts
+
+    state = ("import sys\nfrom xxgk.formats import get_format\nfrom xxgk.render import markdown\n"
+             "print(get_ipython().history_manager.enabled, get_format.cache_info().currsize, "
+             "markdown._parser.cache_info().currsize, 'matplotlib.pyplot' in sys.modules)\n")  # fmt: skip
+    charts = ("import hashlib\nfrom xxgk.render.charts import bar_chart\n"
+              "for i in range(6):\n"
+              "    svg = bar_chart(['法人或其他组织·法律服务机构', '自然人', f'第{i % 2}项'], [3, 71, i % 2], '并发')\n"
+              "    print(hashlib.sha256(svg.encode()).hexdigest())\n")  # fmt: skip
+    with ForkServer(preload=notebook_imports(ROOT / "notebooks" / "report.ipynb")) as server:
+        kms = [_km(server, tmp_path, f"k{i}") for i in range(2)]
+        for km in kms:
+            km.provisioner.extra_argv = list(KERNEL_ARGV)
+
+        async def both():
+            return await asyncio.gather(*(_run(km, state + charts) for km in kms))
+
+        outs = asyncio.run(both())
+        for km in kms:
+            shutdown(km)
+    setup_fonts()
+    expected = [hashlib.sha256(bar_chart(["法人或其他组织·法律服务机构", "自然人", f"第{i % 2}项"], [3, 71, i % 2],
+                                         "并发").encode()).hexdigest() for i in range(6)]  # fmt: skip
+    for out in outs:
+        first, *hashes = out.split("\n")[:7]
+        # formats, Markdown parser and pyplot were ready before the kernel started; no SQLite history
+        assert first == "False 2 1 True"
+        assert hashes == expected  # two kernels reading the font at once still draw exactly the same charts

@@ -74,7 +74,10 @@ def rerun(args, out: Path, change=lambda attempt: None) -> subprocess.CompletedP
     (other work in the same checkout) legitimately rebuilds everything, so that case is retried."""
     for attempt in range(4):
         change(attempt)
-        recorded = {e["inputs"].get("lib") for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"].values()}
+        recorded = {
+            e["inputs"].get("lib")
+            for e in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"].values()
+        }
         before = lib_now()
         r = xxgk(*args)
         if recorded == {before} and lib_now() == before:
@@ -84,7 +87,9 @@ def rerun(args, out: Path, change=lambda attempt: None) -> subprocess.CompletedP
 
 def probe_lines(out: Path, year: int, agency: str) -> list[str]:
     nb = json.loads((out / str(year) / agency / "report.ipynb").read_text(encoding="utf-8"))
-    text = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []) if o.get("name") == "stdout")
+    text = "".join(
+        "".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []) if o.get("name") == "stdout"
+    )
     return [ln.split() for ln in text.splitlines() if ln.startswith("PROBE")][0]
 
 
@@ -110,7 +115,11 @@ def test_isolation_failures_and_manifest(tmp_path):
     assert "PROBE" in failed.read_text(encoding="utf-8")  # the cells before the failure ran and were kept
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     ok, bad = m["reports"]["2022/a-ok"], m["reports"]["2022/b-raise"]
-    assert ok["status"] == "ok" and ok["inputs"]["hash"] and ok["checks"] == {"errors": 0, "warnings": 0, "not_assessable": 0}
+    assert (
+        ok["status"] == "ok"
+        and ok["inputs"]["hash"]
+        and ok["checks"] == {"errors": 0, "warnings": 0, "not_assessable": 0}
+    )
     assert set(ok["stages"]) >= {"kernel_start", "execute", "html", "total"}
     assert ok["outputs"]["html"] == "2022/a-ok/report.html" and ok["name"].endswith("（示例）")
     assert bad["status"] == "failed" and bad["error"]["kind"] == "cell" and bad["error"]["cell_index"] == 3
@@ -134,7 +143,11 @@ def test_incremental_rebuild_and_timeout(tmp_path):
     text = p.read_text(encoding="utf-8")
     third = rerun(args, out, lambda i: p.write_text(text.replace("（示例）", f"（示例改{i}）", 1), encoding="utf-8"))
     assert "2 up to date" in third.stdout and "2 to build" in third.stdout
-    assert "2021/b-ok" in third.stdout and "2022/b-ok" in third.stdout and "a-ok" not in third.stdout.split("to build", 1)[1]
+    assert (
+        "2021/b-ok" in third.stdout
+        and "2022/b-ok" in third.stdout
+        and "a-ok" not in third.stdout.split("to build", 1)[1]
+    )
     # time limit: the kernel is killed, the report fails, the partial notebook is kept
     slow = make_params(tmp_path / "slow", ["s-slow"])
     t0 = time.monotonic()
@@ -144,6 +157,7 @@ def test_incremental_rebuild_and_timeout(tmp_path):
     e = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]["2022/s-slow"]
     assert e["error"]["kind"] == "timeout" and "4 s" in r.stderr
     assert (out / "2022" / "s-slow" / "report.failed.ipynb").is_file()
+    assert e["error"]["cell_source"].startswith('if agency.endswith("-slow"):')  # the cell that was running
 
 
 def test_kill_9_then_resume(tmp_path):
@@ -159,7 +173,9 @@ def test_kill_9_then_resume(tmp_path):
     done = 0
     while time.monotonic() < deadline:
         if manifest.is_file():
-            done = sum(e.get("status") == "ok" for e in json.loads(manifest.read_text(encoding="utf-8"))["reports"].values())
+            done = sum(
+                e.get("status") == "ok" for e in json.loads(manifest.read_text(encoding="utf-8"))["reports"].values()
+            )
             if done >= 2:
                 break
         time.sleep(0.2)

@@ -11,6 +11,7 @@ import pytest
 from tests.render.reports import ROOT, session_builds, write_params
 from xxgk.build import runner
 from xxgk.build.runner import BuildError, build_one, template_parameters, validate_parameters
+from xxgk.build.worker import failure_details
 from xxgk.errors import UserError
 
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"
@@ -52,7 +53,9 @@ def test_refuses_template_without_parameters_tag(tmp_path, params, no_kernel):
             c.metadata.pop("tags", None)
 
     with pytest.raises(BuildError, match=r"has no cell tagged 'parameters'; it needs exactly one"):
-        build_one("yuyao-commerce", 2020, params_dir=params, out_dir=tmp_path / "o", notebook=_template(tmp_path, untag))
+        build_one(
+            "yuyao-commerce", 2020, params_dir=params, out_dir=tmp_path / "o", notebook=_template(tmp_path, untag)
+        )
     assert not (tmp_path / "o").exists()
 
 
@@ -70,7 +73,9 @@ def test_refuses_undeclared_parameter(tmp_path, params, no_kernel):
         cell.source = "\n".join(ln for ln in cell.source.splitlines() if not ln.startswith("show_checks"))
 
     template = _template(tmp_path, drop_show_checks)
-    with pytest.raises(BuildError, match=r"does not declare the parameter\(s\) show_checks; it declares: agency, year, params_dir"):
+    with pytest.raises(
+        BuildError, match=r"does not declare the parameter\(s\) show_checks; it declares: agency, year, params_dir"
+    ):
         build_one("yuyao-commerce", 2020, params_dir=params, notebook=template, parameters={"show_checks": False})
     with pytest.raises(BuildError, match=r"does not declare the parameter\(s\) colour"):
         build_one("yuyao-commerce", 2020, params_dir=params, parameters={"colour": "red"})
@@ -93,7 +98,9 @@ def test_refuses_unknown_agency_and_year(params, no_kernel):
     with pytest.raises(UserError) as exc:
         build_one("pingtan-zone", 2021, params_dir=params)
     assert str(exc.value) == f"no params for year 2021 in {params}; years with params: 2019, 2020, 2022"
-    with pytest.raises(UserError, match=r"unknown agency 'pingtan-zone' for 2020 \(pingtan-zone has params for 2019, 2022\)"):
+    with pytest.raises(
+        UserError, match=r"unknown agency 'pingtan-zone' for 2020 \(pingtan-zone has params for 2019, 2022\)"
+    ):
         build_one("pingtan-zone", 2020, params_dir=params)
     with pytest.raises(UserError, match="unknown output format"):
         build_one("yuyao-commerce", 2020, params_dir=params, formats=("html", "odt"))
@@ -138,14 +145,15 @@ def test_failing_notebook(tmp_path, params):
     template = _template(tmp_path, explode)
     out = tmp_path / "out"
     t0 = time.perf_counter()
-    with pytest.raises(BuildError, match=r"notebook failed in cell \d+: ValueError: 年份无效 \(see .*report.failed.ipynb\)"):
+    with pytest.raises(
+        BuildError, match=r"notebook failed in cell \d+: ValueError: 年份无效 \(see .*report.failed.ipynb\)"
+    ):
         build_one("yuyao-commerce", 2020, params_dir=params, out_dir=out, notebook=template, formats=("html",))
     assert time.perf_counter() - t0 < 60
     files = sorted(p.name for p in (out / "2020" / "yuyao-commerce").iterdir())
     assert files == ["report.failed.ipynb"]
     failed = json.loads((out / "2020" / "yuyao-commerce" / "report.failed.ipynb").read_text(encoding="utf-8"))
     assert failed["metadata"]["papermill"]["exception"] is True
-
 
 
 @pytest.mark.slow
@@ -156,10 +164,16 @@ def test_timeout(tmp_path, params):
     template = _template(tmp_path, sleepy)
     out = tmp_path / "out"
     t0 = time.perf_counter()
-    with pytest.raises(BuildError, match=r"notebook timed out after 2 s in the cell starting 'import time; time.sleep\(60\)'"):
-        build_one("yuyao-commerce", 2020, params_dir=params, out_dir=out, notebook=template, formats=("html",), timeout=2)
+    with pytest.raises(
+        BuildError, match=r"notebook timed out after 2 s in the cell starting 'import time; time.sleep\(60\)'"
+    ):
+        build_one(
+            "yuyao-commerce", 2020, params_dir=params, out_dir=out, notebook=template, formats=("html",), timeout=2
+        )
     assert time.perf_counter() - t0 < 30
     assert sorted(p.name for p in (out / "2020" / "yuyao-commerce").iterdir()) == ["report.failed.ipynb"]
+    details = failure_details(out / "2020" / "yuyao-commerce" / "report.failed.ipynb")  # what ran, and where it stopped
+    assert details["cell_source"] == "import time; time.sleep(60)" and details["cell_index"] == 3
 
 
 @pytest.mark.slow

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import wait
 
-from xxgk.build.worker import Job, failed_entry, run_job, salvage_partial, warm_up
+from xxgk.build.worker import Job, failed_entry, run_job, salvage_partial, skip_unused_imports, warm_up
 from xxgk.errors import UserError
 
 #: seconds a report may overrun its limit (the kernel is killed at the limit) before its worker is killed
@@ -58,6 +58,7 @@ def _worker_main(conn, notebook: str, formats: tuple) -> None:
 
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides what Ctrl-C stops
+    skip_unused_imports()
     try:
         try:
             warm_up(notebook, formats)
@@ -151,9 +152,13 @@ class LocalExecutor:
                         s.kill()
                         salvage_partial(job)
                         if overdue:
-                            entry = failed_entry(job, "timeout", f"time limit of {job.timeout:g} s exceeded (worker killed)")
+                            entry = failed_entry(
+                                job, "timeout", f"time limit of {job.timeout:g} s exceeded (worker killed)"
+                            )
                         else:
-                            entry = failed_entry(job, "worker-died", f"worker process died (exit code {s.proc.exitcode})")
+                            entry = failed_entry(
+                                job, "worker-died", f"worker process died (exit code {s.proc.exitcode})"
+                            )
                         slots[slots.index(s)] = _Slot(ctx, notebook, formats) if queue else s
                         s.job = None
                         on_event("done", job.key, entry)
@@ -194,7 +199,9 @@ class DaskExecutor:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise UserError("--executor dask needs the 'distributed' package (pip install 'dask[distributed]')") from None
+            raise UserError(
+                "--executor dask needs the 'distributed' package (pip install 'dask[distributed]')"
+            ) from None
         if self.scheduler:
             try:
                 return Client(self.scheduler, timeout="20s"), None

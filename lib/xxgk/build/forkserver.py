@@ -21,10 +21,13 @@ BASE_PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython",
     "IPython.core.interactiveshell", "comm", "psutil", "jupyter_client.localinterfaces", "numpy", "pandas",
     "matplotlib", "matplotlib.figure", "matplotlib.font_manager", "matplotlib.backends.backend_agg",
-    "matplotlib_inline.backend_inline",
+    "matplotlib_inline.backend_inline", "matplotlib.pyplot",
+    # what every kernel imports while it initialises (debugger, history, completer, event loop)
+    "pdb", "IPython.core.debugger", "sqlite3", "IPython.core.completerlib", "IPython.core.oinspect",
+    "IPython.extensions.storemagic", "tornado.platform.asyncio", "faulthandler",
     # what the report notebook's helpers import lazily ("?": skipped quietly when absent)
     "?xxgk.checks", "?xxgk.render.appendix", "?xxgk.render.charts", "?matplotlib.backends.backend_svg",
-    "?matplotlib.ticker",
+    "?matplotlib.ticker", "?markdown_it",
 )  # fmt: skip
 _PR_SET_PDEATHSIG = 1
 
@@ -84,9 +87,10 @@ def _child(req: dict, proto_in, proto_out) -> None:
 
 
 def _warm_up() -> None:
-    """Draw one small chart so that first-use costs (font registration and lookup, text layout) are paid here
-    once instead of in every kernel. rcParams are restored; open font files are closed before any fork (a
-    forked kernel must never share a file offset with another)."""
+    """Pay first-use costs here once instead of in every kernel: the report helpers' ``warm_up`` (formats,
+    Markdown, checker, charts with their CJK font), else one small chart. rcParams are restored; open font
+    files are closed before any fork (a forked kernel must never share a file offset with another; reloading
+    the font in a kernel costs a few milliseconds)."""
     try:
         import matplotlib
         from matplotlib import font_manager
@@ -94,11 +98,11 @@ def _warm_up() -> None:
         return
     with contextlib.suppress(Exception), matplotlib.rc_context():
         try:
-            from xxgk.render.charts import bar_chart  # the project's chart path, with its CJK font
+            from xxgk.render.notebook import warm_up  # the project's helpers and chart path
         except ImportError:
-            bar_chart = None
-        if bar_chart is not None:
-            bar_chart(["予以公开", "部分公开"], [2, 1], "预热")
+            warm_up = None
+        if warm_up is not None:
+            warm_up()
         else:
             from matplotlib.backends.backend_svg import FigureCanvasSVG
             from matplotlib.figure import Figure

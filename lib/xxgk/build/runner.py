@@ -23,7 +23,7 @@ from xxgk.render.source import locate_params, resolve_params_dir
 FORMATS = ("html", "pdf", "docx")
 PARAMETERS_TAG = "parameters"
 DEFAULT_NOTEBOOK = "notebooks/report.ipynb"
-KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]  # no SQLite history per report
 _exporter = None
 
 
@@ -84,7 +84,11 @@ def template_parameters(notebook: str | Path) -> dict[str, object]:
         raise BuildError(f"template {path}: the parameters cell is not valid Python: {exc.msg}") from None
     declared: dict[str, object] = {}
     for node in tree.body:
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else getattr(node, "target", None)
+        target = (
+            node.targets[0]
+            if isinstance(node, ast.Assign) and len(node.targets) == 1
+            else getattr(node, "target", None)
+        )
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(target, ast.Name) and node.value is not None:
             try:
                 declared[target.id] = ast.literal_eval(node.value)
@@ -146,23 +150,30 @@ def _execute(notebook: Path, out_path: Path, parameters: dict, timeout: float, k
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    from xxgk.build import engine
+
     _register_readable_translator()
     tmp = out_path.with_name(f".{out_path.stem}.{uuid.uuid4().hex[:12]}.tmp.ipynb")
     # a kernel of our own logs nothing (no ipykernel's "running over TCP without encryption" notice)
     kwargs = {"km": kernel_manager} if kernel_manager is not None else {"extra_arguments": KERNEL_ARGS}
-    try:
+    try:  # the xxgk engine snapshots cheaply while cells run and saves what ran on any failure (engine.py)
         nb = pm.execute_notebook(
             str(notebook), str(tmp), parameters=parameters, progress_bar=False, log_output=False,
-            cwd=str(out_path.parent), kernel_name="python3", execution_timeout=timeout, **kwargs,
-        )  # fmt: skip  (Papermill saves after every cell: costly, but a time-out then keeps what ran)
+            cwd=str(out_path.parent), kernel_name="python3", execution_timeout=timeout,
+            engine_name=engine.register(), **kwargs,
+        )  # fmt: skip
     except PapermillExecutionError as exc:
         failed = _keep_failed(tmp, out_path)
-        raise BuildError(f"notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} (see {failed})") from None
+        raise BuildError(
+            f"notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} (see {failed})"
+        ) from None
     except TimeoutError as exc:
         failed = _keep_failed(tmp, out_path)
         parts = str(exc).split("-------------------")
         cell = parts[1].strip().splitlines()[0] if len(parts) > 2 and parts[1].strip() else "?"
-        raise BuildError(f"notebook timed out after {timeout:g} s in the cell starting {cell!r} (see {failed})") from None
+        raise BuildError(
+            f"notebook timed out after {timeout:g} s in the cell starting {cell!r} (see {failed})"
+        ) from None
     except (KeyboardInterrupt, SystemExit):
         tmp.unlink(missing_ok=True)
         raise

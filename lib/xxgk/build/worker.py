@@ -30,6 +30,7 @@ FAILED_NOTEBOOK = "report.failed.ipynb"
 DOC_NAME = "report.json"
 LOG_NAME = "build.log"
 ERROR_TAG = "papermill-error-cell-tag"
+KERNEL_ARGV = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"]  # no SQLite history per report
 
 
 @dataclass
@@ -58,6 +59,18 @@ class Job:
     def to_dict(self) -> dict:
         """Plain-dict form."""
         return asdict(self)
+
+
+#: optional imports a worker never uses: jsonschema (imported by nbformat) loads rfc3987_syntax for "iri" format
+#: checks, and building its grammar costs ~1.7 s of CPU per process; nbformat validates without format checks
+UNUSED_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_unused_imports() -> None:
+    """Keep UNUSED_IMPORTS from loading in this (worker) process; a no-op once jsonschema is imported."""
+    if "jsonschema" not in sys.modules:
+        for name in UNUSED_IMPORTS:
+            sys.modules.setdefault(name, None)  # ``import`` then raises ImportError, which jsonschema expects
 
 
 def fork_kernels() -> bool:
@@ -178,7 +191,11 @@ def _log(path: Path, text: str) -> None:
 
 
 def _save_partial(out: Path) -> None:
-    """Keep the notebook Papermill was writing (autosaved per cell) as report.failed.ipynb."""
+    """Keep the notebook Papermill is writing as report.failed.ipynb (snapshotted now if it is running here)."""
+    engine = sys.modules.get("xxgk.build.engine")  # loaded where reports run; never imported just for this
+    if engine is not None:
+        with contextlib.suppress(Exception):
+            engine.snapshot(out)
     tmps = sorted(out.glob(".report.*.tmp.ipynb"), key=lambda p: p.stat().st_mtime)
     if tmps:
         with contextlib.suppress(OSError):
@@ -253,7 +270,7 @@ def run_job(job: Job | dict, emit=None) -> dict:
         from xxgk.build.kernels import fork_kernel_manager
 
         if state.server is not None:
-            km = fork_kernel_manager(state.server, log_path=str(log_path), extra_argv=["--IPKernelApp.log_level=ERROR"])
+            km = fork_kernel_manager(state.server, log_path=str(log_path), extra_argv=KERNEL_ARGV)
 
         def on_timeout():
             timed_out.set()

@@ -9,6 +9,7 @@ from xxgk.render.fonts import setup_fonts
 
 COLOURS = ("#8c1c13", "#2b5d8a", "#c88b2a", "#4f7f4a", "#6b4c8a", "#7a7a7a")
 SVG_METADATA = {"Creator": None, "Date": None, "Format": None, "Type": None}
+PAD = 3 / 72  # inches between the figure edge and the axes' decorations (constrained layout's default pad)
 
 
 def _figure(width: float, height: float):
@@ -16,12 +17,29 @@ def _figure(width: float, height: float):
     from matplotlib.figure import Figure
 
     setup_fonts()
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=72)  # SVG is drawn at 72 dpi: measure at the same scale
     FigureCanvasSVG(fig)
     return fig
 
 
+def _fit(fig, ax) -> None:
+    """Place the axes as constrained layout does (decorations and legend inside the figure, PAD from its
+    edges; two passes, as ticks and their overhang depend on the size), so savefig draws only once."""
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    width, height = fig.get_size_inches()
+    renderer = RendererSVG(width * 72, height * 72, io.StringIO())  # text metrics are cached per renderer
+    for _ in range(2):
+        pos = ax.get_position(original=True)
+        box = ax.get_tightbbox(renderer, for_layout_only=True).transformed(fig.transFigure.inverted())
+        left, bottom = PAD / width + pos.x0 - box.x0, PAD / height + pos.y0 - box.y0
+        right, top = 1 - PAD / width - (box.x1 - pos.x1), 1 - PAD / height - (box.y1 - pos.y1)
+        ax.set_position((left, bottom, right - left, top - bottom))
+
+
 def _svg(fig, title: str) -> str:
+    if len(fig.axes) == 1:  # every chart here has one axes
+        _fit(fig, fig.axes[0])
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={**SVG_METADATA, "Title": title})
     text = buf.getvalue()

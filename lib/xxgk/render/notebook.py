@@ -95,3 +95,21 @@ def show_trends(report: Report, params_dir: str | Path = "params") -> None:
             _show(ap.note_html(f"{title}：各年度均为0或空白，不绘制图表。"))
         else:
             _show(ap.figure_html(grouped_bars(years, series, title), title))
+
+
+def warm_up() -> None:
+    """Pay the helpers' first-use costs on demo reports, displaying nothing (the kernel fork server's warm-up)."""
+    from xxgk.checks import check_report, summary
+    from xxgk.demo import generate
+    from xxgk.render import appendix as ap
+    from xxgk.render.charts import bar_chart, grouped_bars
+
+    previous, report = generate(1, (2020, 2021))  # one report of each national format
+    for r, last in ((previous, None), (report, previous)):
+        document.report_html(r)
+        ap.appendix_head_html(r)
+        findings = check_report(r, previous=last)
+        ap.findings_html(findings, summary(findings))
+    labels, values = ap.applicant_data(report)
+    bar_chart(labels, values, "预热")
+    grouped_bars(["2020年", "2021年"], {"申请": [1, 2], "办理": [2, None]}, "预热")
