@@ -19,7 +19,7 @@ import sys
 #: modules every kernel needs; imported by the server before it forks
 BASE_PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython",
-    "IPython.core.interactiveshell", "comm", "psutil", "jupyter_client.localinterfaces", "numpy", "pandas",
+    "IPython.core.interactiveshell", "comm", "psutil", "jupyter_client.localinterfaces", "numpy",
     "matplotlib", "matplotlib.figure", "matplotlib.font_manager", "matplotlib.backends.backend_agg",
     "matplotlib_inline.backend_inline", "matplotlib.pyplot",
     # what every kernel imports while it initialises (debugger, history, completer, event loop)
