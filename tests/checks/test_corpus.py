@@ -9,8 +9,16 @@ from xxgk.checks import check_report
 from xxgk.model import Cell
 
 
-def test_pingtan_2019_is_clean(corpus):
-    assert check_report(cr.pingtan_2019(corpus)) == []
+def test_pingtan_2019_only_lacks_topics_in_its_text(corpus):
+    """Its 一 never speaks of 依申请公开, and the county-level report nowhere states 社会评议 or 责任追究."""
+    found = check_report(cr.pingtan_2019(corpus))
+    assert [(f.rule, f.severity, f.status, f.cells) for f in found] == [("P5", "warning", "fail", ())] * 2
+    assert [f.message for f in found] == [
+        "[P5] 「一、总体情况」未涉及依申请公开方面的内容"
+        "（格式要求总体情况主要包括主动公开、依申请公开、政府信息管理、平台建设、监督保障等方面）",
+        "[P5] 县级政府的年度报告未见社会评议、责任追究结果情况"
+        "（条例第五十条第四项：各级人民政府的年度报告还应包括工作考核、社会评议和责任追究结果情况）",
+    ]
 
 
 def test_pingtan_2022_only_exceeds_the_length_of_section_one(corpus):
@@ -40,11 +48,14 @@ def test_shuyang_2023_blank_legal_person_cells_are_not_assessable(corpus):
     assert [(f.rule, f.cells[-1]) for f in errors] == [("T3-BAL", "t3.carried_forward.natural_person")]
 
 
-def test_huaian_2024_only_exceeds_the_length_of_section_one(corpus):
+def test_huaian_2024_exceeds_the_length_of_section_one_and_omits_the_government_items(corpus):
     pytest.importorskip("pdfplumber")
-    (f,) = check_report(cr.huaian_2024(corpus))
+    (f, g) = check_report(cr.huaian_2024(corpus))
     assert (f.rule, f.severity, f.status) == ("P4", "warning", "fail")
     assert f.message == "[P4] 「一、总体情况」有1093个汉字，超过格式规定的篇幅（原则上不超过1000字）"
+    # the prefecture's report covers the five topics but never mentions 考核, 评议 or 追究 (条例第五十条第四项)
+    assert (g.rule, g.severity, g.status) == ("P5", "warning", "fail")
+    assert g.message.startswith("[P5] 地市级政府的年度报告未见工作考核、社会评议、责任追究结果情况")
 
 
 # the statements each report's narrative makes about its tables; changing the cell must make the rule fire
@@ -52,6 +63,8 @@ STATEMENTS = [
     ("pingtan_2022", "t3.new_received.total", "N-APPS", "收到政府信息公开申请75件"),
     ("pingtan_2022", "t4.review.total", "N-T4", "行政复议案件2件"),
     ("pingtan_2022", "t4.direct_suit.total", "N-T4", "行政诉讼案件1件"),
+    ("pingtan_2022", "t2.normative_documents.issued", "N-T2", "本年度制发的规范性文件88件"),
+    ("pingtan_2022", "t2.normative_documents.in_force", "N-T2", "现行有效行政规范性文件698件"),
     ("shuyang_2023", "t3.new_received.total", "N-APPS", "收到依申请信息公开26件"),
     ("huaian_2024", "t3.new_received.total", "N-APPS", "受理政府信息公开申请3119件"),
     ("huaian_2024", "t3.carried_over.total", "N-APPS", "上年度结转申请34件"),

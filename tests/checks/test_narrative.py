@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.checks.helpers import CLEAN_SECTIONS, make, only, t3_rows, t4_rows
+from tests.checks.helpers import CLEAN_SECTIONS, make, only, put, t3_rows, t4_rows
 from xxgk.checks import check_report
 
 # 23 new + 2 carried in = 21 handled + 4 carried forward; outcomes as the sentences below state them
@@ -45,7 +45,7 @@ GOOD = (
 
 
 def test_matching_text_passes_every_rule():
-    assert check_report(report(GOOD)) == []
+    assert check_report(report(GOOD + CLEAN_SECTIONS["s1"])) == []
     assert check_report(report(s3=GOOD)) == []
 
 
@@ -151,6 +151,136 @@ def test_n_outcomes_each_group(sentence, number, cells):
 
 def test_n_outcomes_ignores_counts_for_one_kind_of_applicant():
     assert only(report("申请办理结果中，自然人予以公开5件。"), "N-OUTCOMES") == []
+
+
+# 表二 (一) of the N-T2 fixtures: [本年制发件数, 本年废止件数, 现行有效件数] (2021), [新制作, 新公开, 对外公开总数量] (2019)
+T2_21 = {"regulations": [0, 1, 4], "normative_documents": [3, 2, 15]}
+T2_19 = {"regulations": [0, 0, 0], "normative_documents": [3, 2, 20]}
+
+
+def t2_report(format_id: str, s1: str, t2: dict | None = None):
+    year = 2020 if format_id == "2019" else 2021
+    t2 = t2 or (T2_19 if format_id == "2019" else T2_21)
+    return make(format_id, year, sections={"s1": s1 + CLEAN_SECTIONS["s1"]}, t2=t2)
+
+
+@pytest.mark.parametrize(
+    ("format_id", "text"),
+    [
+        ("2021", "2021年，本机关制发行政规范性文件3件，废止规章1件，截至年底现行有效行政规范性文件15件。"),
+        ("2021", "行政规范性文件本年制发3件、废止2件、现行有效15件；规章现行有效件数4件。"),
+        ("2021", "动态更新本年度制发的规范性文件3件，未新制定规章。"),  # Pingtan 2022 wording
+        ("2019", "2020年，本局新制定规范性文件3件，新公开规范性文件2件。"),
+        ("2019", "规范性文件对外公开总数量为20件。"),
+    ],
+)
+def test_n_t2_matching_text_passes(format_id, text):
+    r = t2_report(format_id, text)
+    assert check_report(r) == []
+
+
+@pytest.mark.parametrize(
+    ("format_id", "text", "messages", "cells"),
+    [
+        (
+            "2021",
+            "2021年，本机关制发行政规范性文件4件。",
+            ["[N-T2] 一、总体情况：文中「制发行政规范性文件4件」为4件，但表二「行政规范性文件」（本年制发件数列）为3"],
+            [("t2.normative_documents.issued",)],
+        ),
+        (
+            "2021",
+            "本年度新制定规章2件，废止规章1件。",
+            ["[N-T2] 一、总体情况：文中「本年度新制定规章2件」为2件，但表二「规章」（本年制发件数列）为0"],
+            [("t2.regulations.issued",)],
+        ),
+        (
+            "2021",
+            "截至2021年12月31日，现行有效规范性文件16件。",
+            [
+                "[N-T2] 一、总体情况：文中「现行有效规范性文件16件」为16件，但表二「行政规范性文件」（现行有效件数列）为15"
+            ],
+            [("t2.normative_documents.in_force",)],
+        ),
+        (
+            "2021",
+            "行政规范性文件本年制发3件、废止1件、现行有效14件。",
+            [
+                "[N-T2] 一、总体情况：文中「行政规范性文件本年制发3件、废止1件」为1件，"
+                "但表二「行政规范性文件」（本年废止件数列）为2",
+                "[N-T2] 一、总体情况：文中「行政规范性文件本年制发3件、废止1件、现行有效14件」为14件，"
+                "但表二「行政规范性文件」（现行有效件数列）为15",
+            ],
+            [("t2.normative_documents.repealed",), ("t2.normative_documents.in_force",)],
+        ),
+        (
+            "2019",
+            "2020年，本局制发规范性文件5件。",
+            ["[N-T2] 一、总体情况：文中「制发规范性文件5件」为5件，但表二「规范性文件」（本年新制作数量列）为3"],
+            [("t2.normative_documents.made",)],
+        ),
+        (
+            "2019",
+            "全年新公开规范性文件3件，对外公开总数量规范性文件20件。",
+            ["[N-T2] 一、总体情况：文中「全年新公开规范性文件3件」为3件，但表二「规范性文件」（本年新公开数量列）为2"],
+            [("t2.normative_documents.published",)],
+        ),
+    ],
+)
+def test_n_t2_fails(format_id, text, messages, cells):
+    found = only(t2_report(format_id, text), "N-T2")
+    assert [f.message for f in found] == messages
+    assert [f.cells for f in found] == cells
+    assert all((f.severity, f.status) == ("warning", "fail") for f in found)
+
+
+@pytest.mark.parametrize(
+    ("format_id", "text"),
+    [
+        ("2021", "累计制发规范性文件200件。"),  # cumulative, not this year's
+        ("2021", "全市共制发规范性文件3件，其中市政府办公室制发规范性文件9件。"),  # a part
+        ("2021", "审核各部门制发规范性文件20件。"),  # someone else's documents
+        ("2021", "制定和修订规范性文件9件。"),  # two actions in one count
+        ("2021", "制定规章、规范性文件共9件。"),  # two kinds in one count
+        ("2021", "开展规范性文件清理，废止9件。"),  # the kind is not named in the clause
+        ("2021", "2020年制发规范性文件9件。"),  # another year
+        ("2021", "2022年计划制定规范性文件9件。"),  # a plan
+        ("2021", "公开规范性文件9件。"),  # which column?
+        ("2021", "全年新增公开市政府规章9件。"),  # Huaian 2024: 「新增公开」 has no 2021 column
+        ("2021", "健全规章制度9件。"),  # not 规章
+        ("2021", "印发党内规范性文件9件。"),
+        ("2021", "制发涉及群众切身利益的规范性文件9件。"),  # a qualified subset
+        ("2019", "政策、规范性文件类信息68条。"),  # Pingtan 2019: items of information, not documents
+        ("2019", "现行有效规范性文件99件，废止规范性文件9件。"),  # no such columns in 2019
+    ],
+)
+def test_n_t2_is_conservative(format_id, text):
+    assert only(t2_report(format_id, text), "N-T2") == []
+
+
+def test_n_t2_reads_section_one_only():
+    r = t2_report("2021", "")
+    r.sections["s2"] = r.sections["s6"] = "2021年，本机关制发行政规范性文件9件。"
+    assert only(r, "N-T2") == []
+    r.sections["s1"] = "2021年，本机关制发行政规范性文件9件。"
+    assert len(only(r, "N-T2")) == 1
+
+
+def test_n_t2_blank_table_cell_is_not_assessable():
+    r = t2_report("2021", "2021年，本机关制发行政规范性文件3件。")
+    put(r, "t2", "normative_documents", [None, 2, 15])
+    (f,) = only(r, "N-T2")
+    assert (f.severity, f.status, f.cells) == ("warning", "not_assessable", ("t2.normative_documents.issued",))
+    assert f.message == (
+        "[N-T2] 无法核对1处（一、总体情况「制发行政规范性文件3件」）：涉及的1个单元格为空白或不适用，空白不等于0。"
+        "空白单元格：表二「行政规范性文件」：本年制发件数"
+    )
+
+
+def test_n_t2_tables_only_document_states_nothing(sample):
+    """Like N-APPS, a report without narrative states no number, so there is nothing to compare."""
+    sample.preamble, sample.sections, sample.section_titles = "", {}, {}
+    assert only(sample, "N-T2") == []
 
 
 def test_n_t4():

@@ -132,12 +132,134 @@ def test_p2_second_date_without_year():
 
 
 def test_tables_only_document_is_not_assessable_for_text_rules(sample):
-    """An interchange document without any narrative: P3 and N-FEE cannot assess, and no error is raised."""
+    """An interchange document without any narrative: P3, P5 and P8 cannot assess, and no error is raised."""
     from xxgk.checks import check_report
 
     sample.preamble = ""
     sample.sections = {}
     sample.section_titles = {}
-    found = {f.rule: f for f in check_report(sample)}
-    assert found["P3"].status == "not_assessable" and found["P3"].severity == "warning"
-    assert not any(f.is_error for f in found.values())
+    found = check_report(sample)
+    assert [(f.rule, f.severity, f.status) for f in found] == [
+        ("P3", "warning", "not_assessable"),
+        ("P5", "warning", "not_assessable"),
+        ("P8", "warning", "not_assessable"),
+    ]
+    assert [f.message for f in found[1:]] == [
+        "[P5] 本报告数据不含任何正文文字（仅有表格），无法核对一、总体情况是否涵盖主动公开、依申请公开等方面",
+        "[P8] 本报告数据不含任何正文文字（仅有表格），无法核对存在的主要问题及改进情况",
+    ]
+
+
+TOPICS_21 = "主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障"
+TOPICS_19 = "主动公开、依申请公开、政府信息管理、平台建设、监督保障"
+#: Pingtan 2022's five sub-heads and a sentence of each, in short
+PINGTAN_S1 = (
+    "（一）主动公开方面。2022年全区共主动公开政府信息14571条。（二）依申请公开方面。畅通依申请公开渠道。"
+    "（三）政府信息管理方面。健全信息发布平台管理机制。（四）信息公开平台建设方面。优化升级政府门户网站。"
+    "（五）监督保障方面。结合工作考核机制进行抽查通报。"
+)
+#: the seed sample's 一 (余姚市商务局 2020), which covers every topic in its own words, in short
+YUYAO_S1 = (
+    "（一）完善平台畅通公开渠道。认真做好门户网站信息公开平台相关板块的信息发布维护工作。"
+    "（二）扎实做好依申请公开工作。全年未收到政府信息公开申请书。"
+    "（三）加强政府信息管理。严格执行“先审查，后公开”原则。（四）明确分工，加强监督。"
+)
+
+
+@pytest.mark.parametrize("s1", [PINGTAN_S1, YUYAO_S1, "做好主动公开、依申请公开、信息管理、平台建设和监督保障工作。"])
+@pytest.mark.parametrize("format_id", ["2019", "2021"])
+def test_p5_topics_covered(format_id, s1):
+    assert only(make(format_id, sections={"s1": s1}), "P5") == []
+
+
+@pytest.mark.parametrize(
+    ("format_id", "s1", "missing", "topics"),
+    [
+        ("2021", "本机关认真贯彻落实政府信息公开条例，做好各项工作。", TOPICS_21, TOPICS_21),
+        ("2019", "本机关认真贯彻落实政府信息公开条例，做好各项工作。", TOPICS_19, TOPICS_19),
+        ("2021", PINGTAN_S1.replace("（二）依申请公开方面。畅通依申请公开渠道。", ""), "依申请公开", TOPICS_21),
+        ("2019", "主动公开政府信息200条，依申请公开工作规范有序，加强保密审查。", "平台建设、监督保障", TOPICS_19),
+    ],
+)
+def test_p5_missing_topics(format_id, s1, missing, topics):
+    (f,) = only(make(format_id, sections={"s1": s1}), "P5")
+    assert (f.severity, f.status, f.cells) == ("warning", "fail", ())
+    assert f.message == f"[P5] 「一、总体情况」未涉及{missing}方面的内容（格式要求总体情况主要包括{topics}等方面）"
+
+
+GOVERNMENT_ITEMS = "（条例第五十条第四项：各级人民政府的年度报告还应包括工作考核、社会评议和责任追究结果情况）"
+
+
+@pytest.mark.parametrize(
+    ("level", "applies"),
+    [
+        ("乡镇人民政府", True),
+        ("县级政府", True),
+        ("地市级政府", True),
+        ("省级政府", True),
+        ("县级以上人民政府部门", False),
+        ("县级以上人民政府办公厅（室）", False),
+        ("街道办事处", False),
+        ("垂直管理系统", False),
+    ],
+)
+def test_p5_governments_report_assessment_review_and_accountability(level, applies):
+    found = only(make("2021", level=level), "P5")
+    if not applies:
+        assert found == []
+        return
+    (f,) = found
+    assert (f.severity, f.status) == ("warning", "fail")
+    assert f.message == f"[P5] {level}的年度报告未见工作考核、社会评议、责任追究结果情况{GOVERNMENT_ITEMS}"
+
+
+def test_p5_government_items_anywhere_in_the_text():
+    r = make("2021", level="县级政府", sections={"s1": PINGTAN_S1})
+    (f,) = only(r, "P5")  # Pingtan's 「工作考核」 is there, the other two are not
+    assert f.message == f"[P5] 县级政府的年度报告未见社会评议、责任追究结果情况{GOVERNMENT_ITEMS}"
+    r.sections["s6"] = "本年度积极接受社会评议，未发生责任追究情况。本年度未收取信息处理费。"
+    assert only(r, "P5") == []
+
+
+def test_p5_without_text_in_section_one_is_not_assessable():
+    (f,) = only(make("2021", sections={"s1": " \n"}), "P5")
+    assert (f.severity, f.status, f.cells) == ("warning", "not_assessable", ())
+    assert f.message == "[P5] 「一、总体情况」没有文字，无法核对其是否涵盖主动公开、依申请公开等方面"
+
+
+@pytest.mark.parametrize(
+    "s5",
+    [
+        "存在的主要问题是公开深度不够，下一步将加强培训并完善制度。",
+        "一是政策解读形式单一；二是队伍专业化水平有待提升。针对上述问题，我局将丰富解读形式，定期组织培训。",
+        "主要问题：个别科室信息报送不及时。改进情况：建立信息报送通报制度。",
+    ],
+)
+def test_p8_problems_and_measures(s5):
+    assert only(make("2021", sections={"s5": s5}), "P8") == []
+
+
+@pytest.mark.parametrize(
+    ("s5", "message"),
+    [
+        ("无。", "既未写明存在的主要问题，也未写明改进措施（现有内容：「无。」）"),
+        (
+            "下一步，我局将继续加强政务公开工作，不断提高公开质量和水平。",
+            "只写了改进措施，未写明存在的主要问题（现有内容：「下一步，我局将继续加强政务公开工作，不断提高公开质量和水平。」）",
+        ),
+        (
+            "本年度政府信息公开工作存在的主要问题是部分信息发布不够及时，个别栏目内容更新较慢，信息审核流程仍显繁琐。",
+            "只写了存在的问题，未写明改进措施（现有内容：「本年度政府信息公开工作存在的主要问题是部分信息发布不够及时，…」）",
+        ),
+    ],
+)
+def test_p8_fails(s5, message):
+    (f,) = only(make("2021", sections={"s5": s5}), "P8")
+    assert (f.severity, f.status, f.cells) == ("warning", "fail", ())
+    assert f.message == f"[P8] 「五、存在的主要问题及改进情况」{message}"
+
+
+def test_p8_without_text_in_section_five_is_not_assessable():
+    (f,) = only(make("2019", sections={"s5": ""}), "P8")
+    assert (f.severity, f.status, f.cells) == ("warning", "not_assessable", ())
+    assert f.message == "[P8] 「五、存在的主要问题及改进情况」没有文字，无法核对是否写明存在的问题和改进措施"

@@ -98,6 +98,10 @@ class Collector:
         message = f"[{self.rule}] 本报告数据不含任何正文文字（仅有表格），无法核对{what}"
         return [Finding(self.rule, WARNING, NOT_ASSESSABLE, message, ())]
 
+    def not_assessable(self, message: str) -> None:
+        """Record that the rule cannot be assessed for a reason other than blank cells (a section without text)."""
+        self.findings.append(Finding(self.rule, WARNING, NOT_ASSESSABLE, f"[{self.rule}] {message}", ()))
+
     def fail(self, message: str, cells: Iterable[str] = (), severity: str | None = None) -> None:
         """Record a failing instance."""
         self.findings.append(

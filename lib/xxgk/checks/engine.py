@@ -22,8 +22,8 @@ RULE_ORDER = (
     "T3-BAL", "T3-ROWSUM", "T3-R7", "T3-NONNEG", "T4-GROUP", "T4-NONNEG",
     "T2-19-INT", "T2-21-INT", "T2-19-PUB", "T3-OTHER-HIGH",
     "X-CARRY", "X-VALID-21", "X-ITEMS-19", "X-SIMILAR",
-    "N-APPS", "N-OUTCOMES", "N-T4", "N-FEE", "N-YEAR",
-    "P1", "P2", "P3", "P4", "P7",
+    "N-APPS", "N-OUTCOMES", "N-T2", "N-T4", "N-FEE", "N-YEAR",
+    "P1", "P2", "P3", "P4", "P5", "P7", "P8",
 )  # fmt: skip
 if set(RULE_ORDER) != set(RULES):  # pragma: no cover - guards adding a rule without listing it
     raise RuntimeError(f"rule order out of date: {sorted(set(RULE_ORDER) ^ set(RULES))}")

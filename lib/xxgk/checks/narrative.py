@@ -1,4 +1,5 @@
-"""Narrative ↔ table rules (spec §4.3): numbers stated in the text, the fee statement, the year narrated.
+"""Narrative ↔ table rules (spec §4.3): numbers stated in the text (applications, outcomes, 规章 and 规范性文件,
+review and litigation), the fee statement, the year narrated.
 
 The patterns are deliberately conservative: a sentence is read only when its wording is unambiguous,
 because a false alarm on a correct report costs more than a missed mismatch.
@@ -233,6 +234,100 @@ def n_outcomes(ctx: Ctx):
                 if _OTHER_MATTERS.search(lead) or any(a in lead for a in applicants):
                     continue
                 _compare(col, ctx, s, m.group(0), _number(m), involved)
+    return col.done()
+
+
+# ------------------------------------------------------------------ N-T2: 规章 / 规范性文件 counts in 一
+
+#: per format, the 表二 (一) column each verb names unambiguously; wordings that could mean another column
+#: (「公开规范性文件3件」: new or total?) name none and are not read
+T2_VERBS: dict[str, tuple[tuple[str, str], ...]] = {
+    "2019": (
+        ("made", "(?:新)?(?:制作|制发|制定|出台|印发)"),
+        ("published", "新增?公开"),
+        ("total_published", "对外公开总数量?"),
+    ),
+    "2021": (
+        ("issued", "(?:新)?(?:制发|制定|出台|印发)"),
+        ("repealed", "废止"),
+        ("in_force", "现行有效"),
+    ),
+}
+#: columns that count a state at year end, so 「截至」 or 「累计」 do not make a sentence about another period
+T2_STOCK_COLUMNS = ("total_published", "in_force")
+_T2_DOC = r"(?P<doc>(?<!党内)(?:行政)?规范性文件|规章(?!制度))"
+_T2_NUM = r"(?:共计|共|合计|为|数为|数量为)?(?P<n>\d[\d,]*)(?:件|部)(?!门)"
+_T2_GAP = r"[^，,。；：:！？\d（()）、和及与并]"
+_T2_WHEN = r"(?:本年度?|全年|年内|当年)?(?:共|新)?"
+#: words before a statement that make it about someone else's documents, another action, year or a plan
+_T2_LEAD_OTHER = re.compile(
+    "审核|审查|备案|评估|报送|起草|代拟|指导|督促|参与|协助|会签|征求|各单位|各部门|各地|各县|下级|所属|乡镇|街道"
+    "|上一?年|去年|前年|下一?年|明年|今后|计划|拟|将|力争|预计|争取"
+)
+#: words between the verb and the document that name another action (「制定修订」, 「印发清理」)
+_T2_GAP_OTHER = re.compile(f"{_T2_LEAD_OTHER.pattern}|修订|修改|清理|公开|废止|有效|失效|解读|转发")
+_T2_CUMULATIVE = re.compile("累计|历年|以来|至今|截至|截止|先后")
+
+
+def _t2_patterns(fmt_id: str) -> tuple[re.Pattern, re.Pattern]:
+    """(verb … document … N件, document … verb N件 [、verb N件 …]) for a format."""
+    verbs = "|".join(f"(?P<{col}>{v})" for col, v in T2_VERBS[fmt_id])
+    before = re.compile(
+        rf"{_T2_WHEN}(?:{verbs})(?:件数|数量|数)?(?:了|过)?(?:的)?(?P<gap>{_T2_GAP}{{0,6}}?){_T2_DOC}{_T2_NUM}"
+    )
+    item = re.compile(rf"[、，,]?{_T2_WHEN}(?:{verbs})(?:件数|数量|数)?(?:了)?{_T2_NUM}")
+    return before, item
+
+
+def _t2_column(m: re.Match, fmt_id: str) -> str:
+    return next(col for col, _ in T2_VERBS[fmt_id] if m[col] is not None)
+
+
+def _t2_row(doc: str) -> str:
+    return "regulations" if doc == "规章" else "normative_documents"
+
+
+def _t2_statements(t: str, fmt_id: str) -> Iterator[tuple[re.Match, int, str, str]]:
+    """(match, start of the statement, row id, column id) for each 规章/规范性文件 count a sentence states."""
+    before, item = _t2_patterns(fmt_id)
+    for m in before.finditer(t):
+        yield m, m.start(), _t2_row(m["doc"]), _t2_column(m, fmt_id)
+    for d in re.finditer(_T2_DOC, t):
+        pos = d.end() + (2 if t.startswith("方面", d.end()) else 0)
+        pos += 1 if t[pos : pos + 1] in ("：", ":") else 0
+        m = item.match(t, pos)
+        if m is None or m.group(0)[0] in "、，,":
+            continue
+        while m is not None:
+            yield m, d.start(), _t2_row(d["doc"]), _t2_column(m, fmt_id)
+            m = item.match(t, m.end())
+
+
+@rule("N-T2", WARNING, "一、总体情况所述规章、规范性文件件数与表二第二十条第（一）项一致")
+def n_t2(ctx: Ctx):
+    """规章 / 规范性文件 counts stated in 一 equal the 表二 (一) cell of the column the wording names."""
+    col = Collector(ctx, "N-T2", WARNING)
+    fmt_id = ctx.fmt.id
+    if fmt_id not in T2_VERBS:
+        return []
+    for s in sentences(ctx, ("s1",)):
+        t = s.text
+        if not _years_ok(t, {ctx.report.year}):
+            continue
+        seen: set[int] = set()
+        for m, start, row, column in _t2_statements(t, fmt_id):
+            if m.start("n") in seen:
+                continue
+            seen.add(m.start("n"))
+            clause_start = max(t.rfind(c, 0, start) for c in "，,：:") + 1
+            lead = t[clause_start:start]
+            gap = m.groupdict().get("gap") or ""
+            if "其中" in lead or _T2_LEAD_OTHER.search(lead[-10:]) or _T2_GAP_OTHER.search(gap):
+                continue
+            if column not in T2_STOCK_COLUMNS and _T2_CUMULATIVE.search(t[: m.end()]):
+                continue
+            snippet = t[start : m.end()]
+            _compare(col, ctx, s, snippet, _number(m), [cell_id("t2", row, column)])
     return col.done()
 
 

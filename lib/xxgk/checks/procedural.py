@@ -1,4 +1,9 @@
-"""Procedural rules (spec §4.4): deadline, statistical period, sections present, length of 一, format for the year."""
+"""Procedural rules (spec §4.4): deadline, statistical period, sections present, length of 一, topics of 一,
+format for the year, problems and measures in 五.
+
+The content rules (P5, P8) look for keywords only and accept many wordings: a real report that covers a topic
+in its own words must not be flagged.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +41,34 @@ PERIOD = re.compile(
     r"(?:至|到|—|－|-|~|～)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+#: P5: the topics 一、总体情况 covers (format instruction), with the words that show a topic is covered;
+#: the 2019 instruction names the platform topic 「平台建设」
+S1_TOPICS = {
+    "主动公开": "主动公开|主动发布|信息发布|发布信息|公开信息|(?:发布|公开)(?:各类|相关|重要|重点)?(?:政府|政务)信息",
+    "依申请公开": "依申请|公开申请|申请公开|信息申请|申请人",
+    "政府信息管理": "信息管理|审查|审核|保密|公开属性|属性认定|源头认定|目录|台账|清理|归档",
+    "政府信息公开平台建设": "平台|网站|新媒体|公众号|微信|微博|公报|专栏|专区|公开栏|查阅点|查阅场所",
+    "监督保障": "监督|保障|考核|考评|培训|督查|督导|督促|检查|评议|问责|追究|追责|组织领导|领导小组|责任制",
+}
+S1_TOPIC_NAMES_2019 = {"政府信息公开平台建设": "平台建设"}
+#: P5: levels whose report is that of a people's government (条例第五十条第四项 「各级人民政府」); the
+#: 办公厅（室） reports its own work, 街道办事处 and vertical systems are not governments
+GOVERNMENT_LEVELS = (AGENCY_LEVELS[2], AGENCY_LEVELS[4], AGENCY_LEVELS[5], AGENCY_LEVELS[6])
+#: P5: what a government's report must also contain, looked for anywhere in its text
+GOVERNMENT_ITEMS = (
+    ("工作考核", re.compile("考核|考评|绩效")),
+    ("社会评议", re.compile("评议|社会评价|群众评价|满意度|测评|第三方评估")),
+    ("责任追究", re.compile("追究|追责|问责")),
+)
+#: P8: words that state a problem, and words that state a measure, in 五
+PROBLEM_WORDS = re.compile(
+    "问题|不足|差距|短板|薄弱|欠缺|缺乏|有待|不够|不到位|不充分|不完善|不平衡|不及时|不规范|不高|不强|不深"
+    "|仍需|还需|尚需|亟需|滞后|单一|偏少|较少|困难|瓶颈"
+)
+MEASURE_WORDS = re.compile(
+    "改进|措施|举措|整改|下一步|今后|将|计划|拟|加强|完善|提升|提高|推进|强化|优化|健全|加大|着力|持续|深化|确保"
+)
 
 
 @rule("P1", ERROR, "按期发布（条例第四十九条及格式通知规定的期限）")
@@ -111,6 +144,35 @@ def p4_length(ctx: Ctx):
     return col.done()
 
 
+@rule("P5", WARNING, "一、总体情况涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障等方面")
+def p5_topics(ctx: Ctx):
+    """一 mentions each topic of the format instruction; a government's report also states 考核、评议、追究."""
+    r, fmt = ctx.report, ctx.fmt
+    col = Collector(ctx, "P5", WARNING)
+    if not has_narrative(r):
+        return col.no_text("一、总体情况是否涵盖主动公开、依申请公开等方面")
+    heading = fmt.section("s1").heading
+    text = clean(r.section_text("s1")).strip()
+    if not text:
+        col.not_assessable(f"「{heading}」没有文字，无法核对其是否涵盖主动公开、依申请公开等方面")
+        return col.done()
+    names = {t: S1_TOPIC_NAMES_2019.get(t, t) if fmt.id == "2019" else t for t in S1_TOPICS}
+    missing = [names[t] for t, words in S1_TOPICS.items() if not re.search(words, text)]
+    if missing:
+        col.fail(
+            f"「{heading}」未涉及{'、'.join(missing)}方面的内容（格式要求总体情况主要包括{'、'.join(names.values())}等方面）"
+        )
+    if r.agency.level in GOVERNMENT_LEVELS:
+        everything = clean(r.preamble + "\n" + "\n".join(r.section_text(s) for s in SECTION_IDS))
+        absent = [name for name, words in GOVERNMENT_ITEMS if not words.search(everything)]
+        if absent:
+            col.fail(
+                f"{r.agency.level}的年度报告未见{'、'.join(absent)}结果情况"
+                "（条例第五十条第四项：各级人民政府的年度报告还应包括工作考核、社会评议和责任追究结果情况）"
+            )
+    return col.done()
+
+
 @rule("P7", ERROR, "格式版本与报告年度相符（2019–2020年用2019年格式，2021年起用2021年格式）")
 def p7_format(ctx: Ctx):
     """The format fits the report year."""
@@ -125,4 +187,29 @@ def p7_format(ctx: Ctx):
         col.fail(
             f"{r.year}年度报告应使用{expected.document}《{expected.name}》，实际使用{r.fmt.document}《{r.fmt.name}》"
         )
+    return col.done()
+
+
+@rule("P8", WARNING, "五、存在的主要问题及改进情况既写明存在的问题，也写明改进措施")
+def p8_problems(ctx: Ctx):
+    """五 names problems (问题、不足、差距 …) and measures (改进、措施、整改、下一步、将 …)."""
+    r = ctx.report
+    col = Collector(ctx, "P8", WARNING)
+    if not has_narrative(r):
+        return col.no_text("存在的主要问题及改进情况")
+    heading = ctx.fmt.section("s5").heading
+    text = clean(r.section_text("s5")).strip()
+    if not text:
+        col.not_assessable(f"「{heading}」没有文字，无法核对是否写明存在的问题和改进措施")
+        return col.done()
+    problems, measures = PROBLEM_WORDS.search(text), MEASURE_WORDS.search(text)
+    if problems and measures:
+        return []
+    shown = f"（现有内容：「{text[:30]}{'…' if len(text) > 30 else ''}」）"
+    if not problems and not measures:
+        col.fail(f"「{heading}」既未写明存在的主要问题，也未写明改进措施{shown}")
+    elif not problems:
+        col.fail(f"「{heading}」只写了改进措施，未写明存在的主要问题{shown}")
+    else:
+        col.fail(f"「{heading}」只写了存在的问题，未写明改进措施{shown}")
     return col.done()
