@@ -101,3 +101,14 @@ def test_flattened_digit_runs_never_crash(runs):
     if got is not None:
         for p in got.report.provenance.values():
             assert 0.0 <= p.confidence <= 1.0
+
+
+def test_rowspan_overrun_leaves_unfound_cells_uncertain():
+    """Regression (found by the fuzzer): a rowspan running past the table made the 2019 「（六）其他处理」 cells
+    look read (no source, not uncertain) when no 2021-style sub-row had a value for them."""
+    cells = official_html(synthetic("2019")).decode("utf-8").split("<td")
+    cells[63] = " rowspan='400'" + cells[63]
+    got = ingest_or_user_error(parse_html("<td".join(cells), "mangled.html"))
+    assert got is not None
+    unfound = [cid for cid, p in got.report.provenance.items() if not p.source]
+    assert unfound and all(got.report.provenance[c].uncertain for c in unfound)

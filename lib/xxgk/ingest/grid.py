@@ -263,6 +263,9 @@ def _other_parts(fmt: Format, table_id: str, parts: dict, seen: set, out: Mapped
                 total += cell.value
                 blank = False
         out.cells[spec.id] = Cell.blank() if blank else Cell.of(total)
+        if not sources:  # no sub-row has a cell in this column: not found, not a published blank
+            out.provenance[spec.id] = Provenance("", 0.0, True, "cell not found in the 2021-style （六） sub-rows")
+            continue
         out.provenance[spec.id] = Provenance(", ".join(sources), 0.9, False,
                                              f"sum of {len(parts)} 2021-style （六） sub-rows printed in a 2019-format table")  # fmt: skip
 
