@@ -4,10 +4,12 @@ check for 1,000 reports; peak memory per worker.
     .venv/bin/python benchmarks/batch.py [--reports 40] [--keep DIR] [--skip-naive]
 
 (a) naive: per report ``papermill`` CLI → ``jupyter nbconvert --to html --no-input`` → ``chromium --headless
-    --print-to-pdf``, two reports at a time (``xargs -P2``).
+    --print-to-pdf`` (the full Debian ``chromium``, as the issue words it), two reports at a time (``xargs -P2``).
 (b) ``xxgk build --jobs 2 --no-site`` (fresh kernel process per report), cold start included; (b0) the same
     with ordinary kernel start-up (``XXGK_FORK_KERNELS=0``), the "before" of the fork server.
 (c) floor: execute, export and print every report in one warm process with one reused kernel (no isolation).
+Peak memory is the PSS (shared pages split between processes) of each worker's whole process tree: the worker,
+its kernel fork server and kernel, and its headless browser, sampled every 0.5 s.
 The last line is ``RESULT naive_over_xxgk=… xxgk_over_floor=… uptodate_1000_s=… worker_peak_mb=…``.
 """
 
