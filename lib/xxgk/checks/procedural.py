@@ -144,18 +144,29 @@ def p4_length(ctx: Ctx):
     return col.done()
 
 
+def _section_text(ctx: Ctx, col: Collector, section_id: str, what: str, purpose: str) -> tuple[str, str] | None:
+    """A section's heading and cleaned text; None, with the not-assessable finding recorded in ``col``, when the
+    document has no narrative at all (``what`` cannot be checked) or the section has no text (``purpose``)."""
+    if not has_narrative(ctx.report):
+        col.findings.extend(col.no_text(what))
+        return None
+    heading = ctx.fmt.section(section_id).heading
+    text = clean(ctx.report.section_text(section_id)).strip()
+    if not text:
+        col.not_assessable(f"「{heading}」没有文字，无法核对{purpose}")
+        return None
+    return heading, text
+
+
 @rule("P5", WARNING, "一、总体情况涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障等方面")
 def p5_topics(ctx: Ctx):
     """一 mentions each topic of the format instruction; a government's report also states 考核、评议、追究."""
     r, fmt = ctx.report, ctx.fmt
     col = Collector(ctx, "P5", WARNING)
-    if not has_narrative(r):
-        return col.no_text("一、总体情况是否涵盖主动公开、依申请公开等方面")
-    heading = fmt.section("s1").heading
-    text = clean(r.section_text("s1")).strip()
-    if not text:
-        col.not_assessable(f"「{heading}」没有文字，无法核对其是否涵盖主动公开、依申请公开等方面")
+    got = _section_text(ctx, col, "s1", "一、总体情况是否涵盖主动公开、依申请公开等方面", "其是否涵盖主动公开、依申请公开等方面")
+    if got is None:
         return col.done()
+    heading, text = got
     names = {t: S1_TOPIC_NAMES_2019.get(t, t) if fmt.id == "2019" else t for t in S1_TOPICS}
     missing = [names[t] for t, words in S1_TOPICS.items() if not re.search(words, text)]
     if missing:
@@ -193,15 +204,11 @@ def p7_format(ctx: Ctx):
 @rule("P8", WARNING, "五、存在的主要问题及改进情况既写明存在的问题，也写明改进措施")
 def p8_problems(ctx: Ctx):
     """五 names problems (问题、不足、差距 …) and measures (改进、措施、整改、下一步、将 …)."""
-    r = ctx.report
     col = Collector(ctx, "P8", WARNING)
-    if not has_narrative(r):
-        return col.no_text("存在的主要问题及改进情况")
-    heading = ctx.fmt.section("s5").heading
-    text = clean(r.section_text("s5")).strip()
-    if not text:
-        col.not_assessable(f"「{heading}」没有文字，无法核对是否写明存在的问题和改进措施")
+    got = _section_text(ctx, col, "s5", "存在的主要问题及改进情况", "是否写明存在的问题和改进措施")
+    if got is None:
         return col.done()
+    heading, text = got
     problems, measures = PROBLEM_WORDS.search(text), MEASURE_WORDS.search(text)
     if problems and measures:
         return []
