@@ -22,7 +22,9 @@ from traitlets import default
 
 from xxgk.errors import UserError
 from xxgk.params_write import write_text_atomic
+from xxgk.render.cdp import CDPError, PipeBrowser, pipe_supported
 from xxgk.render.html import ReportHTMLExporter
+from xxgk.render.print_fonts import PrintFonts
 
 BROWSER_ENV = "XXGK_CHROMIUM"
 CANDIDATES = (
@@ -113,16 +115,11 @@ class ChromiumPrinter:
             self._ensure()
 
     def _ensure(self) -> None:
-        from xxgk.render.cdp import pipe_supported
-
         if not pipe_supported():
             return  # Windows: one browser run per document (_print_once)
         if self._browser is not None and self._browser.alive:
             return
         self._discard()
-        from xxgk.render.cdp import CDPError, PipeBrowser
-        from xxgk.render.print_fonts import PrintFonts
-
         self._tmp = tempfile.mkdtemp(prefix="xxgk-chromium-")
         args = [*BROWSER_ARGS, f"--user-data-dir={Path(self._tmp) / 'profile'}"]
         try:
@@ -146,13 +143,11 @@ class ChromiumPrinter:
 
         ``header_text`` is accepted for compatibility and ignored: the page's own ``@page`` rules carry it.
         """
-        from xxgk.render.cdp import CDPError
-
         src = Path(html_path).resolve()
         if not src.is_file():
             raise UserError(f"cannot print {src}: no such file")
         with self._lock:
-            if not _pipe_supported():
+            if not pipe_supported():
                 return write_text_atomic(pdf_path, _print_once(self.executable, src, self.timeout))
             for attempt in (1, 2):  # a browser that crashed is started again once
                 self._ensure()
@@ -204,12 +199,6 @@ class ChromiumPrinter:
         """Close the browser and remove its profile."""
         with self._lock:
             self._discard()
-
-
-def _pipe_supported() -> bool:
-    from xxgk.render.cdp import pipe_supported
-
-    return pipe_supported()
 
 
 def _print_once(executable: str, src: Path, timeout: float) -> bytes:
