@@ -116,7 +116,7 @@ def _browser(rep: _Report) -> None:
         with tempfile.TemporaryDirectory(prefix="xxgk-doctor-") as tmp, ChromiumPrinter() as printer:
             src = Path(tmp) / "t.html"
             src.write_text(TINY_HTML, encoding="utf-8")
-            pdf = printer.print_pdf(src, Path(tmp) / "t.pdf", "doctor")
+            pdf = printer.print_pdf(src, Path(tmp) / "t.pdf")
             ok = pdf.read_bytes()[:5] == b"%PDF-"
             rep.line(ok, "browser for PDF", f"{printer.executable} printed a test page in {time.perf_counter() - t0:.1f} s",
                      fix)  # fmt: skip

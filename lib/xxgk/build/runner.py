@@ -17,7 +17,6 @@ from pathlib import Path
 from xxgk.errors import UserError
 from xxgk.params import load_params
 from xxgk.params_write import write_text_atomic
-from xxgk.render.document import header_text
 from xxgk.render.source import locate_params, resolve_params_dir
 
 FORMATS = ("html", "pdf", "docx")
@@ -227,7 +226,7 @@ def build_one(agency: str, year: int, *, params_dir="params", out_dir="build", f
         result.seconds["html"] = time.perf_counter() - t0
     if "pdf" in formats:
         t0 = time.perf_counter()
-        _print_pdf(printer, out / "report.html", out / "report.pdf", header_text(report))
+        _print_pdf(printer, out / "report.html", out / "report.pdf")
         result.paths["pdf"] = out / "report.pdf"
         result.seconds["pdf"] = time.perf_counter() - t0
     if "docx" in formats:
@@ -240,11 +239,11 @@ def build_one(agency: str, year: int, *, params_dir="params", out_dir="build", f
     return result
 
 
-def _print_pdf(printer, html_path: Path, pdf_path: Path, header: str) -> None:
+def _print_pdf(printer, html_path: Path, pdf_path: Path) -> None:
     if printer is not None:
-        printer.print_pdf(html_path, pdf_path, header)
+        printer.print_pdf(html_path, pdf_path)
         return
     from xxgk.render.pdf import ChromiumPrinter
 
     with ChromiumPrinter() as own:
-        own.print_pdf(html_path, pdf_path, header)
+        own.print_pdf(html_path, pdf_path)

@@ -138,10 +138,10 @@ class ChromiumPrinter:
             raise UserError(f"cannot start the browser {self.executable}: {getattr(exc, 'strerror', None) or exc}") from None
         self._fonts = PrintFonts(self._tmp)
 
-    def print_pdf(self, html_path: str | Path, pdf_path: str | Path, header_text: str | None = None) -> Path:
+    def print_pdf(self, html_path: str | Path, pdf_path: str | Path) -> Path:
         """Print an HTML file to a PDF (A4 unless its CSS says otherwise); written atomically to ``pdf_path``.
 
-        ``header_text`` is accepted for compatibility and ignored: the page's own ``@page`` rules carry it.
+        The running header and page numbers are the page's own ``@page`` rules.
         """
         src = Path(html_path).resolve()
         if not src.is_file():
