@@ -14,8 +14,8 @@ from xxgk.errors import UserError
 COMMANDS = {
     "check": "xxgk.checks.command:main",
     "export": "xxgk.export:main",
-    "build": "xxgk.build.command:main",
-    "doctor": "xxgk.build.doctor:main",
+    "build": "xxgk.batch.command:main",
+    "doctor": "xxgk.batch.doctor:main",
     "ingest": "xxgk.ingest.command:main",
     "form": "xxgk.render.excel:main",
     "new": "xxgk.newyear:main",

@@ -88,7 +88,7 @@ def test_rendered_docx_round_trips(tmp_path, sample):
 
 @pytest.mark.slow
 def test_rendered_pdf_round_trips(tmp_path, sample):
-    runner = pytest.importorskip("xxgk.build.runner")
+    runner = pytest.importorskip("xxgk.batch.runner")
     from xxgk.params_write import save_params
 
     params = tmp_path / "params"

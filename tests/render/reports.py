@@ -192,7 +192,7 @@ _BUILDS: dict = {}
 def session_builds(tmp_path_factory):
     """Build the sample (2019 format) and Pingtan 2022 (2021 format) once per test session: HTML and PDF."""
     if not _BUILDS:
-        from xxgk.build.runner import build_one
+        from xxgk.batch.runner import build_one
         from xxgk.render.pdf import ChromiumPrinter
 
         base = tmp_path_factory.mktemp("xxgk-builds")

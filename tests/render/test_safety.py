@@ -26,7 +26,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def evil_build(builds):
-    from xxgk.build.runner import build_one
+    from xxgk.batch.runner import build_one
 
     return build_one("evil-agency", 2020, params_dir=builds["params"], out_dir=builds["base"] / "evil", formats=("html",))
 
@@ -98,7 +98,7 @@ def test_signature_right_aligned(builds, browser):
 
 
 def test_deterministic_rebuild(builds, tmp_path):
-    from xxgk.build.runner import build_one
+    from xxgk.batch.runner import build_one
 
     again = build_one("yuyao-commerce", 2020, params_dir=builds["params"], out_dir=tmp_path / "other", formats=("html",))
     first = builds["sample"].paths["html"].read_bytes()

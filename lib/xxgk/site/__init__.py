@@ -1,6 +1,6 @@
 """The site around the built reports: ``<out>/index.html``, per-year overviews and open data (CSV, JSON).
 
-Sits beside ``xxgk.build``: it reads the manifest and the params files; render and checks never import it.
+Sits beside ``xxgk.batch``: it reads the manifest and the params files; render and checks never import it.
 """
 
 from __future__ import annotations

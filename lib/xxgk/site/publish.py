@@ -35,7 +35,7 @@ def overview_notebook() -> Path:
 
 def publish(out_dir, params_dir, manifest, found) -> list[str]:
     """Open data, overviews and the index page; returns one message per step that did something."""
-    from xxgk.build.manifest import lib_digest
+    from xxgk.batch.manifest import lib_digest
 
     out_dir, params_dir = Path(out_dir), Path(params_dir)
     msgs: list[str] = []
@@ -90,7 +90,7 @@ def _overviews(out_dir: Path, params_dir: Path, manifest, found, digests, lib: s
         if state.get(str(year), {}).get("hash") != key or not page.is_file():
             todo.append((year, key))
     if todo:
-        from xxgk.build.kernels import ForkServer, fork_kernel_manager, notebook_imports, shutdown
+        from xxgk.batch.kernels import ForkServer, fork_kernel_manager, notebook_imports, shutdown
 
         with ForkServer(preload=notebook_imports(notebook)) as server:
             for year, key in todo:
@@ -112,7 +112,7 @@ def run_overview(year: int, out_dir: Path, params_dir: Path, notebook: Path, km=
     """Execute the overview notebook for a year with Papermill and export it with the report HTML exporter."""
     import papermill as pm
 
-    from xxgk.build.runner import html_exporter
+    from xxgk.batch.runner import html_exporter
 
     target = out_dir / str(year)
     target.mkdir(parents=True, exist_ok=True)

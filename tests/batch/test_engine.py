@@ -13,8 +13,8 @@ import papermill as pm
 import pytest
 from nbclient.exceptions import DeadKernelError
 
-from xxgk.build import engine
-from xxgk.build.worker import failure_details
+from xxgk.batch import engine
+from xxgk.batch.worker import failure_details
 
 pytestmark = pytest.mark.slow
 

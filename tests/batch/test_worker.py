@@ -13,8 +13,8 @@ import nbformat
 import pytest
 
 from tests.render.reports import write_params
-from xxgk.build import worker
-from xxgk.build.runner import build_one
+from xxgk.batch import worker
+from xxgk.batch.runner import build_one
 
 
 @pytest.mark.slow
@@ -59,7 +59,7 @@ def test_save_partial_snapshots_the_running_report(tmp_path):
 
 def test_worker_skips_the_iri_grammar_and_still_validates():
     code = (
-        "import sys\nfrom xxgk.build.worker import skip_unused_imports\nskip_unused_imports()\n"
+        "import sys\nfrom xxgk.batch.worker import skip_unused_imports\nskip_unused_imports()\n"
         "import nbformat\nnb = nbformat.v4.new_notebook()\nnbformat.validate(nb)\n"
         "nb.cells.append({'cell_type': 'code'})\n"
         "try:\n    nbformat.validate(nb)\nexcept nbformat.ValidationError:\n    print('invalid')\n"

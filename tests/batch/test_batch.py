@@ -8,10 +8,10 @@ import os
 
 import pytest
 
-from xxgk.build.batch import plan_batch, select_reports
-from xxgk.build.manifest import FAILED, OK, RUNNING, Manifest
-from xxgk.build.progress import PlainProgress, describe_failure
-from xxgk.build.worker import failure_details
+from xxgk.batch.plan import plan_batch, select_reports
+from xxgk.batch.manifest import FAILED, OK, RUNNING, Manifest
+from xxgk.batch.progress import PlainProgress, describe_failure
+from xxgk.batch.worker import failure_details
 from xxgk.demo import write_demo
 from xxgk.errors import UserError
 from xxgk.params import discover
@@ -140,7 +140,7 @@ def test_failure_details_and_messages(tmp_path):
 
 
 def test_second_build_of_the_same_output_is_refused(params, tmp_path, capsys):
-    from xxgk.build.manifest import build_lock
+    from xxgk.batch.manifest import build_lock
     from xxgk.cli import main
 
     out = tmp_path / "out"

@@ -9,9 +9,9 @@ import nbformat
 import pytest
 
 from tests.render.reports import ROOT, session_builds, write_params
-from xxgk.build import runner
-from xxgk.build.runner import BuildError, build_one, template_parameters, validate_parameters
-from xxgk.build.worker import failure_details
+from xxgk.batch import runner
+from xxgk.batch.runner import BuildError, build_one, template_parameters, validate_parameters
+from xxgk.batch.worker import failure_details
 from xxgk.errors import UserError
 
 NOTEBOOK = ROOT / "notebooks" / "report.ipynb"

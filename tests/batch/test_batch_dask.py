@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.build.test_batch_run import make_params, probe_lines, probe_notebook, xxgk
+from tests.batch.test_batch_run import make_params, probe_lines, probe_notebook, xxgk
 
 pytestmark = pytest.mark.slow
 
@@ -31,9 +31,9 @@ def test_dask_local_cluster_batch(tmp_path):
 def test_dask_executor_with_scheduler_address(tmp_path):
     from distributed import LocalCluster
 
-    from xxgk.build.executors import get_executor
-    from xxgk.build.manifest import Manifest
-    from xxgk.build.worker import Job
+    from xxgk.batch.executors import get_executor
+    from xxgk.batch.manifest import Manifest
+    from xxgk.batch.worker import Job
 
     params = make_params(tmp_path / "params", ["a-ok", "b-ok"])
     nb = probe_notebook(tmp_path / "probe.ipynb")

@@ -1,4 +1,4 @@
-"""Fresh kernels without start-up cost, worker side: start a fork server (``xxgk.build.forkserver``) and get
+"""Fresh kernels without start-up cost, worker side: start a fork server (``xxgk.batch.forkserver``) and get
 kernels from it.
 
 ``fork_kernel_manager(server)`` returns a jupyter_client
@@ -23,7 +23,7 @@ import time
 import uuid
 from pathlib import Path
 
-from xxgk.build.forkserver import alive, die_with_parent
+from xxgk.batch.forkserver import alive, die_with_parent
 
 START_TIMEOUT = 30.0
 
@@ -61,7 +61,7 @@ class ForkServer:
         self.preload = list(preload)
         self._lock = threading.Lock()
         self.failed: list[str] | None = None  # modules the server could not pre-import (known once ready)
-        args = [python or sys.executable, "-m", "xxgk.build.forkserver", *self.preload]
+        args = [python or sys.executable, "-m", "xxgk.batch.forkserver", *self.preload]
         child_env = {**os.environ, **(env or {})}
         child_env.setdefault("OPENBLAS_NUM_THREADS", "1")
         child_env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")

@@ -149,7 +149,7 @@ def _execute(notebook: Path, out_path: Path, parameters: dict, timeout: float, k
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    from xxgk.build import engine
+    from xxgk.batch import engine
 
     _register_readable_translator()
     tmp = out_path.with_name(f".{out_path.stem}.{uuid.uuid4().hex[:12]}.tmp.ipynb")

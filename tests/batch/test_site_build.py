@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.build.test_batch_run import rerun, xxgk
+from tests.batch.test_batch_run import rerun, xxgk
 from xxgk.demo import write_demo
 
 pytestmark = pytest.mark.slow

@@ -1,5 +1,5 @@
 """The kernel fork server: a process that pre-imports what report kernels need, then forks one fresh kernel
-per request (``python -m xxgk.build.forkserver [MODULE ...]``; protocol: one JSON line in, one out).
+per request (``python -m xxgk.batch.forkserver [MODULE ...]``; protocol: one JSON line in, one out).
 
 Each child becomes a brand-new ipykernel: its own process group, working directory, environment, log file
 and connection file; it binds random ports itself and writes them to the connection file, so kernels never

@@ -63,7 +63,7 @@ def xxgk(*args, timeout=240) -> subprocess.CompletedProcess:
 
 def lib_now() -> str:
     """The library digest as a new build would compute it."""
-    from xxgk.build.manifest import lib_digest
+    from xxgk.batch.manifest import lib_digest
 
     lib_digest.cache_clear()
     return lib_digest()

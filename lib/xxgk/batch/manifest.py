@@ -20,15 +20,15 @@ from pathlib import Path
 from xxgk.errors import UserError
 from xxgk.params_write import write_text_atomic
 
-SCHEMA = "xxgk.build-manifest/1"
+SCHEMA = "xxgk.batch-manifest/1"
 FILENAME = "manifest.json"
 LOCKNAME = ".xxgk-build.lock"
 OK, FAILED, RUNNING = "ok", "failed", "running"
 _LIB_SUFFIXES = {".py", ".yaml", ".yml", ".j2", ".json", ".css", ".js", ".html", ".tpl", ".ttf", ".otf", ".woff2"}
 #: parts of the package that never run while a report is built (commands, batch orchestration, ingestion,
 #: the site): editing them does not make reports out of date
-NOT_REPORT_INPUTS = ("cli.py", "demo.py", "newyear.py", "ingest/", "site/", "build/command.py", "build/batch.py",
-                     "build/progress.py", "build/executors.py", "build/manifest.py", "build/doctor.py")  # fmt: skip
+NOT_REPORT_INPUTS = ("cli.py", "demo.py", "newyear.py", "ingest/", "site/", "batch/command.py", "batch/plan.py",
+                     "batch/progress.py", "batch/executors.py", "batch/manifest.py", "batch/doctor.py")  # fmt: skip
 
 
 def file_digest(path: str | Path | None) -> str:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from xxgk.build import doctor
+from xxgk.batch import doctor
 from xxgk.cli import main
 
 

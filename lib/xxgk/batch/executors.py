@@ -1,4 +1,4 @@
-"""Executors run the per-report task (``xxgk.build.worker.run_job``) somewhere; a registry maps names to them.
+"""Executors run the per-report task (``xxgk.batch.worker.run_job``) somewhere; a registry maps names to them.
 
 * ``local``: N worker processes of our own. Each keeps a kernel fork server and a browser warm, reports
   stages as they start, and is killed and replaced when a report overruns its time limit by a grace period.
@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import wait
 
-from xxgk.build.worker import Job, failed_entry, run_job, salvage_partial, skip_unused_imports, warm_up
+from xxgk.batch.worker import Job, failed_entry, run_job, salvage_partial, skip_unused_imports, warm_up
 from xxgk.errors import UserError
 
 #: seconds a report may overrun its limit (the kernel is killed at the limit) before its worker is killed
@@ -54,7 +54,7 @@ def get_executor(name: str, workers: int, scheduler: str | None = None):
 
 def _worker_main(conn, notebook: str, formats: tuple) -> None:
     """A local worker: warm up, then build the reports it is sent until told to stop."""
-    from xxgk.build.forkserver import die_with_parent
+    from xxgk.batch.forkserver import die_with_parent
 
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides what Ctrl-C stops
@@ -77,7 +77,7 @@ def _worker_main(conn, notebook: str, formats: tuple) -> None:
             entry = run_job(job, emit=lambda stage, key=job.key: conn.send(("stage", key, stage)))
             conn.send(("done", job.key, entry))
     finally:
-        from xxgk.build import worker
+        from xxgk.batch import worker
 
         if worker._state is not None:
             worker._state.close()

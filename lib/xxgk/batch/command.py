@@ -7,16 +7,16 @@ import sys
 import time
 from pathlib import Path
 
-from xxgk.build.batch import plan_batch, run_batch, select_reports
-from xxgk.build.manifest import Manifest, build_lock
-from xxgk.build.progress import describe_failure, make_progress
+from xxgk.batch.plan import plan_batch, run_batch, select_reports
+from xxgk.batch.manifest import Manifest, build_lock
+from xxgk.batch.progress import describe_failure, make_progress
 from xxgk.errors import UserError
 from xxgk.params import discover
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
     """'html,pdf[,docx]' as a tuple in canonical order; UserError for unknown names."""
-    from xxgk.build.runner import FORMATS
+    from xxgk.batch.runner import FORMATS
 
     wanted = [f.strip().lower() for f in str(text).split(",") if f.strip()]
     bad = [f for f in wanted if f not in FORMATS]
@@ -36,7 +36,7 @@ def _say(text: str) -> None:
 
 def main(args) -> int:
     """Build the selected reports; exit status 1 when any report failed."""
-    from xxgk.build.runner import DEFAULT_NOTEBOOK, resolve_notebook
+    from xxgk.batch.runner import DEFAULT_NOTEBOOK, resolve_notebook
     from xxgk.render.source import resolve_params_dir
 
     formats = parse_formats(args.formats)
@@ -68,7 +68,7 @@ def _run(args, params_dir: Path, notebook: Path, out_dir: Path, formats, found, 
     results: dict[str, dict] = {}
     t_build = time.perf_counter()
     if plan.todo:
-        from xxgk.build.executors import get_executor
+        from xxgk.batch.executors import get_executor
 
         executor = get_executor(args.executor, workers, args.scheduler)
         with make_progress(len(plan.todo), quiet=args.quiet) as progress:

@@ -73,7 +73,7 @@ def _kernel(rep: _Report) -> None:
 
 
 def _template(rep: _Report) -> None:
-    from xxgk.build.runner import DEFAULT_NOTEBOOK, resolve_notebook, template_parameters
+    from xxgk.batch.runner import DEFAULT_NOTEBOOK, resolve_notebook, template_parameters
     from xxgk.errors import UserError
 
     try:

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from xxgk.build.manifest import Manifest
+from xxgk.batch.manifest import Manifest
 from xxgk.demo import generate, write_demo
 from xxgk.params import discover, load_params
 from xxgk.site.data import load_reports, write_open_data

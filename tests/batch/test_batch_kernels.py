@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from xxgk.build.forkserver import alive
-from xxgk.build.kernels import ForkServer, fork_kernel_manager, shutdown
+from xxgk.batch.forkserver import alive
+from xxgk.batch.kernels import ForkServer, fork_kernel_manager, shutdown
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,8 +85,8 @@ def test_kernel_dying_at_start_is_retried_then_reported(tmp_path):
 
 
 def test_kernels_start_warm_and_draw_charts_concurrently(tmp_path):
-    from xxgk.build.kernels import notebook_imports
-    from xxgk.build.worker import KERNEL_ARGV
+    from xxgk.batch.kernels import notebook_imports
+    from xxgk.batch.worker import KERNEL_ARGV
     from xxgk.render.charts import bar_chart
     from xxgk.render.fonts import setup_fonts
 

@@ -22,7 +22,7 @@ import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from xxgk.build.manifest import FAILED, OK, input_hash, lib_digest, now_iso, report_key
+from xxgk.batch.manifest import FAILED, OK, input_hash, lib_digest, now_iso, report_key
 
 FORK_ENV = "XXGK_FORK_KERNELS"  # "0": start every kernel the ordinary way (slower; for comparison)
 OUTPUT_NAMES = {"notebook": "report.ipynb", "html": "report.html", "pdf": "report.pdf", "docx": "report.docx"}
@@ -79,7 +79,7 @@ def fork_kernels() -> bool:
 
 
 def _fork_server(notebook: str):
-    from xxgk.build.kernels import ForkServer, notebook_imports
+    from xxgk.batch.kernels import ForkServer, notebook_imports
 
     return ForkServer(preload=notebook_imports(notebook)) if fork_kernels() else None  # starts in the background
 
@@ -94,7 +94,7 @@ class WorkerState:
         self.printer = None
         if pdf:
             self._start_printer()
-        from xxgk.build import runner
+        from xxgk.batch import runner
 
         runner.html_exporter()  # templates loaded once per worker
         atexit.register(self.close)
@@ -192,7 +192,7 @@ def _log(path: Path, text: str) -> None:
 
 def _save_partial(out: Path) -> None:
     """Keep the notebook Papermill is writing as report.failed.ipynb (snapshotted now if it is running here)."""
-    engine = sys.modules.get("xxgk.build.engine")  # loaded where reports run; never imported just for this
+    engine = sys.modules.get("xxgk.batch.engine")  # loaded where reports run; never imported just for this
     if engine is not None:
         with contextlib.suppress(Exception):
             engine.snapshot(out)
@@ -266,8 +266,8 @@ def run_job(job: Job | dict, emit=None) -> dict:
     try:
         _describe(job, entry, document=True)
         state = worker_state(job)
-        from xxgk.build import runner
-        from xxgk.build.kernels import fork_kernel_manager
+        from xxgk.batch import runner
+        from xxgk.batch.kernels import fork_kernel_manager
 
         if state.server is not None:
             km = fork_kernel_manager(state.server, log_path=str(log_path), extra_argv=KERNEL_ARGV)
@@ -275,7 +275,7 @@ def run_job(job: Job | dict, emit=None) -> dict:
         def on_timeout():
             timed_out.set()
             _save_partial(out)
-            from xxgk.build.kernels import shutdown
+            from xxgk.batch.kernels import shutdown
 
             if km is not None:
                 shutdown(km)
@@ -313,7 +313,7 @@ def run_job(job: Job | dict, emit=None) -> dict:
             raise
     finally:
         if km is not None:
-            from xxgk.build.kernels import shutdown
+            from xxgk.batch.kernels import shutdown
 
             shutdown(km)
         for lg in loggers:

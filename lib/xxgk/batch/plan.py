@@ -7,8 +7,8 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xxgk.build.manifest import Manifest, file_digest, input_hash, lib_digest, report_key
-from xxgk.build.worker import Job
+from xxgk.batch.manifest import Manifest, file_digest, input_hash, lib_digest, report_key
+from xxgk.batch.worker import Job
 from xxgk.errors import UserError
 from xxgk.formats import formats_digest
 from xxgk.params import params_path
