@@ -148,8 +148,8 @@ def floor(params: Path, out: Path, reports) -> float:
 
 def uptodate_1000(work: Path) -> tuple[float, float]:
     """Seconds to find 1,000 built reports up to date: in-process check, and the whole CLI run."""
-    from xxgk.batch.plan import plan_batch, select_reports
     from xxgk.batch.manifest import OK, Manifest
+    from xxgk.batch.plan import plan_batch, select_reports
     from xxgk.demo import write_demo
     from xxgk.params import discover
 

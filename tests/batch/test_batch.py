@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from xxgk.batch.plan import plan_batch, select_reports
 from xxgk.batch.manifest import FAILED, OK, RUNNING, Manifest
+from xxgk.batch.plan import plan_batch, select_reports
 from xxgk.batch.progress import PlainProgress, describe_failure
 from xxgk.batch.worker import failure_details
 from xxgk.demo import write_demo

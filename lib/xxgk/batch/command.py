@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from xxgk.batch.plan import plan_batch, run_batch, select_reports
 from xxgk.batch.manifest import Manifest, build_lock
+from xxgk.batch.plan import plan_batch, run_batch, select_reports
 from xxgk.batch.progress import describe_failure, make_progress
 from xxgk.errors import UserError
 from xxgk.params import discover
