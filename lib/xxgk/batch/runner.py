@@ -1,7 +1,8 @@
 """Build one report: check the params and the template, run the notebook with Papermill, export HTML and PDF.
 
-Outputs go to ``<out_dir>/<year>/<agency>/`` (report.ipynb, report.html, report.pdf, report.docx), each
-written under a temporary name and renamed into place.
+Outputs go to ``<out_dir>/<year>/<agency>/``, each written under a temporary name and renamed into place:
+report.ipynb (the executed notebook), the publication report.html, report.pdf, report.docx (exactly the official
+report) and the analyst files analysis.html, analysis.pdf (the notebook's appendix: findings, charts, trends).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ FORMATS = ("html", "pdf", "docx")
 PARAMETERS_TAG = "parameters"
 DEFAULT_NOTEBOOK = "notebooks/report.ipynb"
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]  # no SQLite history per report
-_exporter = None
+_exporters: dict = {}
 
 
 class BuildError(UserError):
@@ -135,14 +136,13 @@ def resolve_notebook(notebook: str | Path) -> Path:
 # ------------------------------------------------------------------ stages
 
 
-def html_exporter():
-    """The process-wide report HTML exporter (templates loaded once)."""
-    global _exporter
-    if _exporter is None:
+def html_exporter(part: str = "report"):
+    """The process-wide HTML exporter of a part, ``report`` or ``analysis`` (templates loaded once)."""
+    if part not in _exporters:
         from xxgk.render.html import ReportHTMLExporter
 
-        _exporter = ReportHTMLExporter()
-    return _exporter
+        _exporters[part] = ReportHTMLExporter(part=part)
+    return _exporters[part]
 
 
 def _execute(notebook: Path, out_path: Path, parameters: dict, timeout: float, kernel_manager):
@@ -219,15 +219,27 @@ def build_one(agency: str, year: int, *, params_dir="params", out_dir="build", f
     result.paths["notebook"] = out / "report.ipynb"
     result.seconds["execute"] = time.perf_counter() - t0
 
+    from xxgk.render.preprocessors import has_part
+
+    analysis = has_part(nb, "analysis")  # False when run with show_checks = False
+    if not analysis:
+        for name in ("analysis.html", "analysis.pdf"):  # an earlier build's would look current
+            (out / name).unlink(missing_ok=True)
     if "html" in formats or "pdf" in formats:
         t0 = time.perf_counter()
         body, _ = html_exporter().from_notebook_node(nb)
         result.paths["html"] = write_text_atomic(out / "report.html", body)
+        if analysis:
+            body, _ = html_exporter("analysis").from_notebook_node(nb)
+            result.paths["analysis_html"] = write_text_atomic(out / "analysis.html", body)
         result.seconds["html"] = time.perf_counter() - t0
     if "pdf" in formats:
         t0 = time.perf_counter()
         _print_pdf(printer, out / "report.html", out / "report.pdf")
         result.paths["pdf"] = out / "report.pdf"
+        if analysis:
+            _print_pdf(printer, out / "analysis.html", out / "analysis.pdf")
+            result.paths["analysis_pdf"] = out / "analysis.pdf"
         result.seconds["pdf"] = time.perf_counter() - t0
     if "docx" in formats:
         t0 = time.perf_counter()

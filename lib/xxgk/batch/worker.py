@@ -25,7 +25,8 @@ from pathlib import Path
 from xxgk.batch.manifest import FAILED, OK, input_hash, lib_digest, now_iso, report_key
 
 FORK_ENV = "XXGK_FORK_KERNELS"  # "0": start every kernel the ordinary way (slower; for comparison)
-OUTPUT_NAMES = {"notebook": "report.ipynb", "html": "report.html", "pdf": "report.pdf", "docx": "report.docx"}
+OUTPUT_NAMES = {"notebook": "report.ipynb", "html": "report.html", "pdf": "report.pdf", "docx": "report.docx",
+                "analysis_html": "analysis.html", "analysis_pdf": "analysis.pdf"}  # publication, then analyst files
 FAILED_NOTEBOOK = "report.failed.ipynb"
 DOC_NAME = "report.json"
 LOG_NAME = "build.log"
@@ -97,6 +98,7 @@ class WorkerState:
         from xxgk.batch import runner
 
         runner.html_exporter()  # templates loaded once per worker
+        runner.html_exporter("analysis")
         atexit.register(self.close)
 
     def _start_printer(self) -> None:

@@ -1,4 +1,6 @@
-"""The analyst appendix (not part of the published report): checker findings, charts, year-over-year trends.
+"""The analyst appendix (checker findings, charts, year-over-year trends), exported as ``analysis.html``.
+
+Not part of the published report.
 
 Chart labels come from the format data (table rows and columns), never from lists written here.
 """
@@ -29,11 +31,11 @@ def short_label(label: str) -> str:
 
 
 def appendix_head_html(report: Report) -> str:
-    """The appendix banner: starts a new page and says it is not part of the published report."""
-    return ('<div class="appendix-head"><h2>附录　分析资料</h2>'
-            '<p class="appendix-warning">本附录供分析人员使用，不属于公开发布的政府信息公开工作年度报告。</p>'
-            f'<p class="appendix-meta">{html.escape(report.agency.name)}　{report.year}年　'
-            f'格式：{html.escape(report.fmt.document)}</p></div>')  # fmt: skip
+    """The analysis heading (the top of ``analysis.html``; a new page after the 落款 in the notebook): names the
+    report it is about and says it is not part of the published report."""
+    return ('<div class="appendix-head"><h2>分析资料</h2>'
+            f'<p class="appendix-meta">{html.escape(report.title)}　格式：{html.escape(report.fmt.document)}</p>'
+            '<p class="appendix-warning">本资料供分析人员使用，不属于公开发布的政府信息公开工作年度报告。</p></div>')  # fmt: skip
 
 
 def findings_html(findings, summary: dict) -> str:

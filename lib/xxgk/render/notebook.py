@@ -1,6 +1,9 @@
 """What the report notebook's cells call: load the report, then display its parts and the analyst appendix.
 
-Kept light to import (matplotlib and the checker load only when the appendix is shown).
+Every appendix output carries the output metadata ``{"xxgk_part": "analysis"}``; untagged outputs are the report.
+The exporters keep one part: ``report.html``/``report.pdf`` the report (the publication), ``analysis.html``/
+``analysis.pdf`` the appendix. JupyterLab shows both. Kept light to import (matplotlib and the checker load only
+when the appendix is shown).
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from xxgk.render.source import locate_params, resolve_params_dir
 
 SCREEN_CSS = Path(__file__).with_name("templates") / "xxgk" / "notebook.css"
 SCREEN_ONLY = "xxgk_screen_only"  # output metadata: shown in JupyterLab, left out of the exported report
+PART_KEY = "xxgk_part"  # output metadata: which exported part an output belongs to (absent: "report")
+REPORT, ANALYSIS = "report", "analysis"
+PARTS = (REPORT, ANALYSIS)
 
 
 def _show(fragment: str, metadata: dict | None = None) -> None:
@@ -21,6 +27,10 @@ def _show(fragment: str, metadata: dict | None = None) -> None:
 
     if fragment:
         display(HTML(fragment), metadata=metadata or {})
+
+
+def _analysis(fragment: str) -> None:
+    _show(fragment, {PART_KEY: ANALYSIS})
 
 
 def open_report(agency: str, year: int, params_dir: str | Path = "params") -> Report:
@@ -47,10 +57,10 @@ def show_signature(report: Report) -> None:
 
 
 def show_appendix_head(report: Report) -> None:
-    """Display the appendix banner (new page; not part of the published report)."""
+    """Display the appendix banner: the heading of ``analysis.html`` (a new page in JupyterLab's print)."""
     from xxgk.render.appendix import appendix_head_html
 
-    _show(appendix_head_html(report))
+    _analysis(appendix_head_html(report))
 
 
 def show_findings(report: Report, params_dir: str | Path = "params") -> dict:
@@ -60,7 +70,7 @@ def show_findings(report: Report, params_dir: str | Path = "params") -> dict:
 
     findings = check_report(report, params_dir=resolve_params_dir(params_dir))
     counts = summary(findings)
-    _show(findings_html(findings, counts))
+    _analysis(findings_html(findings, counts))
     return counts
 
 
@@ -69,13 +79,13 @@ def show_charts(report: Report) -> None:
     from xxgk.render import appendix as ap
     from xxgk.render.charts import bar_chart
 
-    _show("<h3>二、依申请公开图表</h3>")
+    _analysis("<h3>二、依申请公开图表</h3>")
     for (labels, values), title in ((ap.applicant_data(report), "本年新收申请（按申请人类型）"),
                                     (ap.outcome_data(report), "本年度办理结果（按处理类型）")):  # fmt: skip
         if ap.all_zero(values):
-            _show(ap.note_html(f"{title}：各项均为0或空白，不绘制图表。"))
+            _analysis(ap.note_html(f"{title}：各项均为0或空白，不绘制图表。"))
         else:
-            _show(ap.figure_html(bar_chart(labels, values, title), title))
+            _analysis(ap.figure_html(bar_chart(labels, values, title), title))
 
 
 def show_trends(report: Report, params_dir: str | Path = "params") -> None:
@@ -83,18 +93,18 @@ def show_trends(report: Report, params_dir: str | Path = "params") -> None:
     from xxgk.render import appendix as ap
     from xxgk.render.charts import grouped_bars
 
-    _show("<h3>三、年度对比</h3>")
+    _analysis("<h3>三、年度对比</h3>")
     earlier = ap.history(report, resolve_params_dir(params_dir))
     if not earlier:
-        _show(ap.note_html("参数目录中没有该机关往年的数据，不绘制年度对比图。"))
+        _analysis(ap.note_html("参数目录中没有该机关往年的数据，不绘制年度对比图。"))
         return
     reports = [*earlier, report]
     years = [f"{r.year}年" for r in reports]
     for title, series in ap.trend_series(reports):
         if all(ap.all_zero(v) for v in series.values()):
-            _show(ap.note_html(f"{title}：各年度均为0或空白，不绘制图表。"))
+            _analysis(ap.note_html(f"{title}：各年度均为0或空白，不绘制图表。"))
         else:
-            _show(ap.figure_html(grouped_bars(years, series, title), title))
+            _analysis(ap.figure_html(grouped_bars(years, series, title), title))
 
 
 def warm_up() -> None:

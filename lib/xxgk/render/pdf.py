@@ -18,12 +18,13 @@ import threading
 from pathlib import Path
 
 from nbconvert.exporters import Exporter
-from traitlets import default
+from traitlets import Enum, default
 
 from xxgk.errors import UserError
 from xxgk.params_write import write_text_atomic
 from xxgk.render.cdp import CDPError, PipeBrowser, pipe_supported
 from xxgk.render.html import ReportHTMLExporter
+from xxgk.render.notebook import PARTS, REPORT
 from xxgk.render.print_fonts import PrintFonts
 
 BROWSER_ENV = "XXGK_CHROMIUM"
@@ -238,10 +239,15 @@ def shared_printer() -> ChromiumPrinter:
 
 
 class ChromiumPDFExporter(Exporter):
-    """nbconvert exporter: the report HTML printed to PDF by headless Chromium (``--to xxgk-pdf``)."""
+    """nbconvert exporter: the report HTML printed to PDF by headless Chromium (``--to xxgk-pdf``).
+
+    The HTML comes from a ``ReportHTMLExporter`` that shares this exporter's config, so ``--execute`` and
+    ``--ChromiumPDFExporter.part=analysis`` apply; a notebook without report outputs is refused, no file written.
+    """
 
     export_from_notebook = "xxgk report (PDF)"
     output_mimetype = "application/pdf"
+    part = Enum(PARTS, default_value=REPORT, help="Print the report (publication) or the analysis.").tag(config=True)
 
     @default("file_extension")
     def _file_extension_default(self):
@@ -249,7 +255,7 @@ class ChromiumPDFExporter(Exporter):
 
     def from_notebook_node(self, nb, resources=None, **kw):
         """Convert a notebook to PDF bytes through the report HTML."""
-        html_exporter = ReportHTMLExporter(parent=self)
+        html_exporter = ReportHTMLExporter(parent=self, part=self.part)
         body, resources = html_exporter.from_notebook_node(nb, resources, **kw)
         with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as tmp:
             src, dst = Path(tmp) / "report.html", Path(tmp) / "report.pdf"

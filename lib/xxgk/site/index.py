@@ -9,7 +9,8 @@ import html
 from pathlib import Path
 
 STATUS_LABELS = {"clean": "无问题", "warnings": "有警告", "errors": "有错误", "failed": "构建失败", "pending": "未构建"}
-LINKS = (("html", "HTML"), ("pdf", "PDF"), ("docx", "DOCX"), ("failed_notebook", "失败笔记本"), ("log", "日志"))
+LINKS = (("html", "HTML"), ("pdf", "PDF"), ("docx", "DOCX"), ("analysis_html", "分析资料"), ("failed_notebook", "失败笔记本"),
+         ("log", "日志"))  # fmt: skip
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:1.5em;color:#222;background:#fff}
