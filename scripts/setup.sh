@@ -38,3 +38,6 @@ else
   .venv/bin/python -m pip install -q -e .
 fi
 .venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null 2>&1 || true
+# JupyterLab/Jupyter server of this venv: save template notebooks without outputs (lib/xxgk/nbclean.py)
+mkdir -p .venv/etc/jupyter/jupyter_server_config.d
+cp etc/jupyter/jupyter_server_config.d/xxgk.json .venv/etc/jupyter/jupyter_server_config.d/xxgk.json

@@ -11,6 +11,7 @@ from xxgk.batch.manifest import Manifest, file_digest, input_hash, lib_digest, r
 from xxgk.batch.worker import Job
 from xxgk.errors import UserError
 from xxgk.formats import formats_digest
+from xxgk.nbclean import notebook_digest
 from xxgk.params import params_path
 
 _GLOB = set("*?[")
@@ -56,10 +57,11 @@ def plan_batch(selected, *, params_dir, out_dir, notebook, formats, timeout: flo
     """Hash each selected report's inputs and compare with the manifest; the out-of-date ones become jobs.
 
     Inputs: the params file, last year's params file (read by the checker), every earlier year of the same
-    agency (the notebook's year-over-year charts), the notebook, the library, the format data, the formats.
+    agency (the notebook's year-over-year charts), the notebook (its code, not its outputs: ``notebook_digest``),
+    the library, the format data, the formats.
     """
     params_dir, out_dir, notebook = Path(params_dir).resolve(), Path(out_dir).resolve(), Path(notebook).resolve()
-    common = {"notebook": file_digest(notebook), "lib": lib_digest(), "formats_def": formats_digest(),
+    common = {"notebook": notebook_digest(notebook), "lib": lib_digest(), "formats_def": formats_digest(),
               "formats": ",".join(sorted(formats))}  # fmt: skip
     digests: dict[Path, str] = {}
 

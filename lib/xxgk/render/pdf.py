@@ -255,7 +255,7 @@ class ChromiumPDFExporter(Exporter):
 
     def from_notebook_node(self, nb, resources=None, **kw):
         """Convert a notebook to PDF bytes through the report HTML."""
-        html_exporter = ReportHTMLExporter(parent=self, part=self.part)
+        html_exporter = ReportHTMLExporter(config=self.config, parent=self, part=self.part)  # Exporter ignores parent config
         body, resources = html_exporter.from_notebook_node(nb, resources, **kw)
         with tempfile.TemporaryDirectory(prefix="xxgk-pdf-") as tmp:
             src, dst = Path(tmp) / "report.html", Path(tmp) / "report.pdf"

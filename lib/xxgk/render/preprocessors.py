@@ -70,7 +70,7 @@ class ReportOutputsPreprocessor(Preprocessor):
                 cell.source = ""
                 cell.outputs = outputs
                 cells.append(cell)
-        name = resources.get("metadata", {}).get("name") or "the notebook"
+        name = f"notebook {resources.get('metadata', {}).get('name') or ''}".strip()
         if not meta or not cells:
             raise NotReportError(self._missing(name, bool(meta)))
         nb.cells = cells

@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from xxgk.nbclean import notebook_digest
 from xxgk.params import ParamsError, load_params
 from xxgk.params_write import write_text_atomic
 from xxgk.site.data import DATA_DIR, load_reports, write_open_data
@@ -77,7 +78,7 @@ def _overviews(out_dir: Path, params_dir: Path, manifest, found, digests, lib: s
     if not notebook.is_file():
         msgs.append(f"overviews skipped: {notebook} not found")
         return {}
-    nb_digest = _digest(notebook)
+    nb_digest = notebook_digest(notebook)  # its code: saving it in JupyterLab changes nothing
     years = sorted({y for y, _, _ in found})
     todo = []
     state = manifest.site.setdefault("overviews", {})
