@@ -91,6 +91,19 @@ def test_incremental_plan(params, tmp_path):
     (out / "2022" / "demo-003" / "report.html").unlink()
     assert [j.key for j in _plan(params, out, Manifest(out)).todo] == ["2022/demo-003"]
     assert len(_plan(params, out, Manifest(out), force=True).todo) == 6
+    # the template saved after a run in JupyterLab (outputs, execution counts, kernel details) rebuilds nothing
+    _pretend_built(_plan(params, out, Manifest(out)), Manifest(out), out)
+    ran = json.loads(open(NOTEBOOK, encoding="utf-8").read())
+    for i, cell in enumerate(c for c in ran["cells"] if c["cell_type"] == "code"):
+        cell.update(execution_count=i + 1, outputs=[{"output_type": "display_data", "metadata": {},
+                                                     "data": {"text/html": "<p>输出</p>"}}])  # fmt: skip
+    ran["metadata"]["language_info"] = {"name": "python", "version": "3.11.2"}
+    saved = tmp_path / "saved.ipynb"
+    saved.write_text(json.dumps(ran, ensure_ascii=False), encoding="utf-8")
+    found = discover(params)
+    unchanged = plan_batch(found, params_dir=params, out_dir=out, notebook=saved, formats=("html",), timeout=60,
+                           manifest=Manifest(out), found=found)  # fmt: skip
+    assert not unchanged.todo and len(unchanged.fresh) == 6
     # a changed notebook rebuilds everything
     nb = tmp_path / "report.ipynb"
     nb.write_text(open(NOTEBOOK, encoding="utf-8").read().replace("报告正文", "报告正文 "), encoding="utf-8")
