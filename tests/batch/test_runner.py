@@ -125,8 +125,10 @@ def test_build_result(tmp_path_factory):
     result = builds["sample"]
     out = builds["base"] / "build" / "2020" / "yuyao-commerce"
     assert (result.agency, result.year) == ("yuyao-commerce", 2020)
-    assert result.paths == {"notebook": out / "report.ipynb", "html": out / "report.html", "pdf": out / "report.pdf"}
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.ipynb", "report.pdf"]  # no temp files left
+    assert result.paths == {"notebook": out / "report.ipynb", "html": out / "report.html", "pdf": out / "report.pdf",
+                            "analysis_html": out / "analysis.html", "analysis_pdf": out / "analysis.pdf"}  # fmt: skip
+    names = ["analysis.html", "analysis.pdf", "report.html", "report.ipynb", "report.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == names  # no temp files left
     assert set(result.seconds) == {"execute", "html", "pdf"} and all(v > 0 for v in result.seconds.values())
     report = load_params(builds["params"] / "2020" / "yuyao-commerce.yaml")
     assert result.checks == summary(check_report(report, params_dir=builds["params"]))
@@ -184,3 +186,18 @@ def test_docx_only(tmp_path, params):
     assert sorted(p.name for p in out.iterdir()) == ["report.docx", "report.ipynb"]
     assert (out / "report.docx").read_bytes()[:2] == b"PK"
     assert set(result.seconds) == {"execute", "docx"}
+
+
+@pytest.mark.slow
+def test_no_analysis_without_checks(tmp_path, params):
+    """Run with show_checks = False: the publication only; an earlier build's analysis files are removed."""
+    out = tmp_path / "2020" / "yuyao-commerce"
+    out.mkdir(parents=True)
+    (out / "analysis.html").write_text("old", encoding="utf-8")
+    (out / "analysis.pdf").write_bytes(b"%PDF-old")
+    result = build_one("yuyao-commerce", 2020, params_dir=params, out_dir=tmp_path, formats=("html",),
+                       parameters={"show_checks": False})  # fmt: skip
+    assert result.paths == {"notebook": out / "report.ipynb", "html": out / "report.html"}
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.ipynb"]
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert '<div class="signature">' in html and "分析资料" not in html

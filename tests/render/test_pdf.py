@@ -85,11 +85,22 @@ def test_pdf_tables_not_split(sample_pages):
     assert page_of("第二十条第（九）项")[0] == page_of("政府集中采购")[0]
 
 
-def test_pdf_appendix_on_its_own_page(sample_pages):
-    appendix = next(i for i, p in enumerate(sample_pages) if "附录分析资料" in _flat(p))
-    assert "2021年1月20日" not in _flat(sample_pages[appendix])
-    body = _flat(sample_pages[appendix]).removeprefix("余姚市商务局2020年政府信息公开工作年度报告")
-    assert body.startswith("附录分析资料本附录供分析人员使用，不属于公开发布的政府信息公开工作年度报告。")
+def test_pdf_publication_ends_at_signature(sample_pages):
+    last = _flat(sample_pages[-1])
+    assert re.search(r"余姚市商务局2021年1月20日第\d+页/共\d+页$", last)  # nothing after the 落款
+    text = _flat("".join(sample_pages))
+    for needle in ("附录", "分析资料", "校验结果", "N-YEAR", "依申请公开图表", "年度对比"):
+        assert needle not in text
+
+
+def test_analysis_pdf(builds):
+    pages = _pages(builds["sample"].paths["analysis_pdf"])
+    first = _flat(pages[0])
+    assert first.startswith("余姚市商务局2020年政府信息公开工作年度报告分析资料")  # the running header
+    body = first.removeprefix("余姚市商务局2020年政府信息公开工作年度报告分析资料")
+    assert body.startswith("分析资料余姚市商务局2020年政府信息公开工作年度报告格式：国办公开办函〔2019〕60号"
+                           "本资料供分析人员使用，不属于公开发布的政府信息公开工作年度报告。一、校验结果")  # fmt: skip
+    assert "N-YEAR" in first and "一、总体情况" not in first
 
 
 def test_pdf_2021_report(builds):
@@ -99,4 +110,6 @@ def test_pdf_2021_report(builds):
     assert "行政许可10690" in text
     assert "本年收费金额（单位：万元）" in text
     assert "行政事业性收费9116.36" in text
-    assert "三、年度对比" in text  # 2019 params exist for the same agency
+    assert "年度对比" not in text
+    analysis = _flat("".join(_pages(builds["pingtan"].paths["analysis_pdf"])))
+    assert "三、年度对比" in analysis and "依申请公开办理情况" in analysis  # 2019 params exist for the same agency
