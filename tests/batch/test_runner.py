@@ -201,3 +201,15 @@ def test_no_analysis_without_checks(tmp_path, params):
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.ipynb"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert '<div class="signature">' in html and "分析资料" not in html
+
+
+@pytest.mark.slow
+def test_template_without_report_outputs(tmp_path, params):
+    def no_head(nb):
+        nb.cells = [c for c in nb.cells if "show_head" not in c.source]
+
+    template = _template(tmp_path, no_head)
+    with pytest.raises(BuildError, match=r"ran but displayed no report: .*xn.show_head\(report\)"):
+        build_one("yuyao-commerce", 2020, params_dir=params, out_dir=tmp_path / "out", notebook=template,
+                  formats=("html",))  # fmt: skip
+    assert not (tmp_path / "out" / "2020" / "yuyao-commerce" / "report.html").exists()

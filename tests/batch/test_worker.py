@@ -23,7 +23,8 @@ def test_save_partial_snapshots_the_running_report(tmp_path):
     params = nbformat.v4.new_code_cell('agency = "x"\nyear = 2020\nparams_dir = "params"')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell("print('半路', flush=True)\nimport time\ntime.sleep(4)"),
-                nbformat.v4.new_code_cell("print('end')")]  # fmt: skip
+                nbformat.v4.new_code_cell("from IPython.display import HTML, display\n"
+                                          "display(HTML('<h1>题</h1>'), metadata={'xxgk': {'title': '题'}})")]  # fmt: skip
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     template = tmp_path / "t.ipynb"
     nbformat.write(nb, template)

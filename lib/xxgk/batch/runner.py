@@ -227,7 +227,7 @@ def build_one(agency: str, year: int, *, params_dir="params", out_dir="build", f
             (out / name).unlink(missing_ok=True)
     if "html" in formats or "pdf" in formats:
         t0 = time.perf_counter()
-        body, _ = html_exporter().from_notebook_node(nb)
+        body = _export(nb, nb_path)
         result.paths["html"] = write_text_atomic(out / "report.html", body)
         if analysis:
             body, _ = html_exporter("analysis").from_notebook_node(nb)
@@ -249,6 +249,17 @@ def build_one(agency: str, year: int, *, params_dir="params", out_dir="build", f
         result.seconds["docx"] = time.perf_counter() - t0
     result.checks = _checks(report, root)
     return result
+
+
+def _export(nb, template: Path) -> str:
+    """The publication HTML of an executed notebook; BuildError when the template displayed no report."""
+    from xxgk.render.preprocessors import NotReportError
+
+    try:
+        return html_exporter().from_notebook_node(nb)[0]
+    except NotReportError:
+        raise BuildError(f"template {template} ran but displayed no report: no output carries the report "
+                         "metadata (the template must call xn.show_head(report))") from None  # fmt: skip
 
 
 def _print_pdf(printer, html_path: Path, pdf_path: Path) -> None:
