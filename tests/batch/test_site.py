@@ -144,3 +144,15 @@ def test_index_filters_work_in_a_real_browser_from_file_url(site):
         assert visible() == 2
         browser.close()
     assert all(u.startswith("file:") for u in requests)
+
+
+def test_index_links_the_analysis_page_after_the_publication(site):
+    params, out, m, found = site
+    y, a, _ = found[0]
+    (out / str(y) / a / "analysis.html").write_text("x", encoding="utf-8")
+    m.reports[f"{y}/{a}"]["outputs"]["analysis_html"] = f"{y}/{a}/analysis.html"
+    row = next(r for r in index_rows(out, m, found) if (r["year"], r["agency"]) == (y, a))
+    assert row["links"] == [("HTML", f"{y}/{a}/report.html"), ("PDF", f"{y}/{a}/report.pdf"),
+                            ("分析资料", f"{y}/{a}/analysis.html"), ("日志", f"{y}/{a}/build.log")]  # fmt: skip
+    soup = BeautifulSoup(render_index([row], {}), "html.parser")
+    assert [x["href"] for x in soup.select("#reports a") if x.text == "分析资料"] == [f"{y}/{a}/analysis.html"]
