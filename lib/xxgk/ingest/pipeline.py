@@ -199,6 +199,7 @@ def _tables(report: Report, doc: SourceDoc, layout: sections.Layout, fmt, doubts
                 doubts.extend(fdoubts)
                 if grids:
                     report.sections[part.sid] = sections.part_text(left)
+                    doubts.extend(_run_on_locals(left, tid, part.sid))
         mapped = grid.map_wide(fmt, tid, grids) if tid == "t4" else grid.map_rows(fmt, tid, grids)
         doubts.extend(mapped.doubts)
         report.cells.update(mapped.cells)
@@ -213,6 +214,16 @@ def _tables(report: Report, doc: SourceDoc, layout: sections.Layout, fmt, doubts
     for tid, rows in missing_rows.items():
         uniq = list(dict.fromkeys(rows))
         doubts.append(f"{tid}: {len(uniq)} row(s) not found: " + "、".join(uniq[:5]) + ("…" if len(uniq) > 5 else ""))
+
+
+def _run_on_locals(left: list[TextBlock], tid: str, sid: str) -> list[str]:
+    """Local numbered sections left in run-on text after a flattened table: their tables cannot be read."""
+    return [
+        f"「{b.text.strip()[:24]}…」 after the flattened {tid} ({b.source}) looks like a local section with a table; "
+        f"run-on text does not allow reading it, so it is kept as text of {sid}"
+        for b in left
+        if re.match(r"^[一二三四五六七八九十]{1,2}[、.．]", b.text.strip()) and re.search(r"\d", b.text)
+    ]
 
 
 def _extension(g: Grid, part: sections.Part, after: str, index: int) -> Extension:
