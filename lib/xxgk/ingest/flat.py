@@ -186,7 +186,7 @@ def rebuild(
     if table_id == "t4":
         if t4_run:
             n = len(fmt.cell_ids("t4"))
-            row = split.FlatRow("t4", ["count"] * n, t4_run)
+            row = split.FlatRow("t4", ["count"] * n, t4_run, group=5)
             outcome = split.solve([row], lambda k, v: _t4_ok(v), lambda k, v: True, None, _cost(mentioned))[row.key]
             grid_rows.append([GCell(f.text, where(f.start)) for f in found])
             grid_rows.append(_cells(outcome, row, where, n))
