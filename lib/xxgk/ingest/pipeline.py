@@ -39,7 +39,9 @@ def read_source(path: str | Path) -> SourceDoc:
     path = Path(path)
     if not path.is_file():
         raise IngestError(path, "no such file")
-    kind = READERS.get(path.suffix.lower()) or _sniff(path)
+    from xxgk.ingest import convert
+
+    kind = READERS.get(path.suffix.lower()) or (None if convert.target_of(path) else _sniff(path))
     if kind == "text":
         from xxgk.ingest.text import read_text
 
@@ -56,11 +58,24 @@ def read_source(path: str | Path) -> SourceDoc:
         from xxgk.ingest.pdf import read_pdf
 
         return read_pdf(path)
-    if path.suffix.lower() in (".doc", ".xls", ".wps", ".et"):
-        raise IngestError(path, f"old binary {path.suffix} files are not supported; save it as .docx (or .xlsx) first")
-    raise IngestError(
-        path, f"unsupported file type {path.suffix or '(none)'}; expected .pdf, .html, .docx, .xlsx or .txt"
-    )
+    target = convert.target_of(path)
+    if target == "html":
+        from xxgk.ingest.html import parse_html
+
+        doc = parse_html(convert.web_archive_html(path)[0], str(path))
+        doc.kind = "mht"
+        return doc
+    if target == "docx":
+        from xxgk.ingest.docx import read_docx
+
+        with convert.converted(path, "docx") as docx:
+            doc = read_docx(docx)
+        doc.path, doc.kind = str(path), f"{path.suffix.lower().lstrip('.')} (converted by LibreOffice)"
+        return doc
+    if target == "xlsx":
+        raise IngestError(path, f"a {path.suffix} sheet is read as the Excel data-entry form: use xxgk ingest")
+    raise IngestError(path, f"unsupported file type {path.suffix or '(none)'}; expected .pdf, .html, .docx, .doc, "
+                            ".wps, .rtf, .odt, .mht, .xlsx, .xls, .et or .txt")  # fmt: skip
 
 
 def _sniff(path: Path) -> str | None:
