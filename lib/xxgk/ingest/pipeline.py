@@ -102,7 +102,7 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
     if not doc.blocks or not doc.all_text().strip():
         raise IngestError(doc.path, "no text found; not a report")
     ident = detect.identify(doc, year)
-    doubts: list[str] = []
+    doubts: list[str] = list(doc.notes)
     if year and ident.found_year and year != ident.found_year:
         doubts.append(f"the document says report year {ident.found_year}; using --year {year}")
     if not any(ident.marker_counts.values()) and not _has_tables(doc):
@@ -189,7 +189,7 @@ def _tables(report: Report, doc: SourceDoc, layout: sections.Layout, fmt, doubts
     found: dict[str, list[Grid]] = {"t2": [], "t3": [], "t4": []}
     prev_sid = None
     for part in layout.parts:
-        for b in part.blocks:
+        for b in _join_continued(part.blocks) if part.sid is None else part.blocks:
             if not isinstance(b, Grid):
                 continue
             kind = _classify(b) or TABLE_OF_SECTION.get(part.sid or "")
@@ -239,6 +239,21 @@ def _run_on_locals(left: list[TextBlock], tid: str, sid: str) -> list[str]:
         for b in left
         if re.match(r"^[一二三四五六七八九十]{1,2}[、.．]", b.text.strip()) and re.search(r"\d", b.text)
     ]
+
+
+def _join_continued(blocks: list) -> list:
+    """A local table continued over a page break (two grids with only page chrome between them, as many
+    columns, the header repeated or not) as one grid."""
+    out: list = []
+    for b in blocks:
+        prev = out[-1] if out else None
+        if isinstance(b, Grid) and isinstance(prev, Grid) and b.rows and prev.rows and len(b.rows[0]) == len(prev.rows[0]):
+            head = [cell_text(c.text) for c in prev.rows[0]]
+            rows = b.rows[1:] if [cell_text(c.text) for c in b.rows[0]] == head else b.rows
+            out[-1] = Grid(prev.rows + rows, prev.source, prev.exact, prev.flat)
+            continue
+        out.append(b)
+    return out
 
 
 def _extension(g: Grid, part: sections.Part, after: str, index: int) -> Extension:
