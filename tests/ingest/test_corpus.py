@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.ingest.util import rows
+from tests.ingest.util import one_line, rows
 from xxgk.ingest.pipeline import ingest_doc, ingest_file
 from xxgk.ingest.source import IngestError
 
@@ -98,8 +98,21 @@ PINGTAN19_T3 = [
 ]  # fmt: skip
 
 
-def test_pingtan_2019_flattened(corpus):
-    got = ingest_file(corpus / "pingtan-zone-2019.txt")
+@pytest.fixture(params=["lines", "one-line"])
+def flattened(request, corpus, tmp_path):
+    """A flattened-text corpus file as published, and the same text collapsed onto one line."""
+
+    def get(name: str, edit=lambda text: text):
+        text = edit((corpus / name).read_text(encoding="utf-8"))
+        path = tmp_path / name
+        path.write_text(one_line(text) if request.param == "one-line" else text, encoding="utf-8")
+        return ingest_file(path)
+
+    return get
+
+
+def test_pingtan_2019_flattened(flattened):
+    got = flattened("pingtan-zone-2019.txt")
     r = got.report
     assert (r.agency.name, r.year, r.format_id, r.published) == ("平潭综合实验区", 2019, "2019", dt.date(2020, 1, 20))
     assert list(rows(r, "t3").values()) == PINGTAN19_T3
@@ -127,8 +140,8 @@ PINGTAN22_T3 = [
 ]  # fmt: skip
 
 
-def test_pingtan_2022_flattened(corpus):
-    got = ingest_file(corpus / "pingtan-zone-2022.txt")
+def test_pingtan_2022_flattened(flattened):
+    got = flattened("pingtan-zone-2022.txt")
     r = got.report
     assert (r.agency.name, r.year, r.format_id, r.published) == ("平潭综合实验区", 2022, "2021", dt.date(2023, 2, 20))
     assert list(rows(r, "t3").values()) == PINGTAN22_T3
@@ -140,7 +153,30 @@ def test_pingtan_2022_flattened(corpus):
     # the heading 「四、政府信息公开行政法复议、行政诉讼情况」 has a typo; it is still section 四
     assert r.section_titles == {"s4": "政府信息公开行政法复议、行政诉讼情况"}
     assert r.section_text("s6") == "2022年，无收取信息处理费情况。"
+    # the page lost its paragraphs: they are recovered at the report's own markers （一）…（五）
+    paras = r.section_text("s1").split("\n\n")
+    assert [p[:3] for p in paras] == ["202", "（一）", "（二）", "（三）", "（四）", "（五）"]
     assert r.contact.startswith("平潭综合实验区管委会办公室保密与电子政务处（地址：")
+
+
+def test_sections_titled_in_the_agencys_own_words(flattened):
+    """Headings found by their numbers where the titles are the agency's own (「三、依申请公开情况」); the table
+    row 「四、结转下年度继续办理」 is never taken for section 四."""
+    own = {"二、主动公开政府信息情况": "二、主动公开情况", "三、收到和处理政府信息公开申请情况": "三、依申请公开情况",
+           "四、政府信息公开行政法复议、行政诉讼情况": "四、行政复议及行政诉讼情况"}  # fmt: skip
+
+    def retitle(text: str) -> str:
+        for official, title in own.items():
+            assert official in text
+            text = text.replace(official, title)
+        return text
+
+    r = flattened("pingtan-zone-2022.txt", retitle).report
+    assert r.section_titles == {"s2": "主动公开情况", "s3": "依申请公开情况", "s4": "行政复议及行政诉讼情况"}
+    assert list(rows(r, "t3").values()) == PINGTAN22_T3
+    assert list(rows(r, "t4").values()) == [[0, 1, 1, 0, 2], [1, 0, 0, 0, 1], [0] * 5]
+    assert rows(r, "t2")["normative_documents"] == [88, 55, 698]
+    assert r.section_text("s5").startswith("2022年，平潭综合实验区政府信息公开工作取得了一定成绩")
 
 
 def test_blank_template_docx(corpus):

@@ -74,3 +74,32 @@ def test_typo_and_numbering_run_into_digits():
     assert m.cells["t2.normative_documents.issued"].value == 1
     assert m.cells["t2.fees.amount"].value == split.Decimal("24252.311082")
     assert m.provenance["t2.licensing.decisions"].source == f"line 3, char {text.index('行政许可5') + 5}"
+
+
+T4_HEADER = ("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计"
+             "结果维持结果纠正其他结果尚未审结总计")  # fmt: skip
+
+
+def t4_from_run(run: str):
+    from xxgk.ingest.grid import map_wide
+
+    fmt = get_format("2021")
+    grids, left, doubts = rebuild([TextBlock(T4_HEADER + run, "line 1")], fmt, "t4")
+    mapped = map_wide(fmt, "t4", grids)
+    return [mapped.cells[c].value for c in fmt.cell_ids("t4")], mapped.provenance
+
+
+def test_table4_as_one_run_of_digits_is_split_by_its_group_sums():
+    assert t4_from_run("110024001510102")[0] == [1, 1, 0, 0, 2, 4, 0, 0, 1, 5, 1, 0, 1, 0, 2]
+    values, prov = t4_from_run("1230015410011510102")  # two-digit cells: only one split makes every 总计 add up
+    assert values == [12, 3, 0, 0, 15, 4, 10, 0, 1, 15, 1, 0, 1, 0, 2]
+    assert not any(p.uncertain for p in prov.values())
+    # 淮安 2024's 表四 as one run: the first two groups have one fitting split; 「1211620」 has two
+    # (12|1|1|6|20 and 1|2|1|16|20): flagged, with both shown
+    values, prov = t4_from_run("72641783735113481261211620")
+    assert values[:10] == [72, 64, 178, 37, 351, 13, 4, 8, 1, 26] and values[14] == 20
+    unsure = sorted(c for c, p in prov.items() if p.uncertain)
+    assert unsure == ["t4.suit_after_review.corrected", "t4.suit_after_review.other",
+                      "t4.suit_after_review.pending", "t4.suit_after_review.upheld"]  # fmt: skip
+    assert "12|1|1|6|20" in prov["t4.suit_after_review.upheld"].reason
+    assert "1|2|1|16|20" in prov["t4.suit_after_review.upheld"].reason

@@ -69,3 +69,28 @@ def test_format_follows_the_labels_when_the_year_disagrees(seed_text):
     assert any(
         "use the 2019 format's labels although report year 2022 prescribes the 2021 format" in d for d in got.doubts
     )
+
+
+def test_the_seed_as_one_run_on_line(seed_text, sample):
+    """The seed's text collapsed onto one line (a portal page saved as text): 表三 and 表四 exact, every 表二 cell
+    right or flagged, sections found despite the shifted numbering, the 落款 split off the last sentence."""
+    from tests.ingest.util import one_line
+
+    got = ingest_seed(one_line(seed_text))
+    r = got.report
+    wrong = {cid for cid in sample.fmt.cell_ids() if r.cells[cid] != sample.cells[cid]}
+    assert wrong <= set(got.uncertain_cells)
+    # 「10104」 (1|0|104 or 10|10|4 …) and 「38428.8689万元」 have several splits that add up: flagged, not guessed
+    assert sorted(got.uncertain_cells) == sorted(
+        [f"t2.licensing.{c}" for c in ("prior_items", "change", "decisions")]
+        + ["t2.procurement.projects", "t2.procurement.amount"]
+    )
+    assert all(r.cells[cid] == sample.cells[cid] for cid in sample.fmt.cell_ids("t3") + sample.fmt.cell_ids("t4"))
+    squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    for sid in ("s1", "s5", "s6"):
+        assert squash(r.section_text(sid)) == squash(sample.section_text(sid)), sid
+    assert r.section_titles == sample.section_titles
+    assert r.signature == sample.signature
+    # the local table 三、公开平台建设和信息发布情况 cannot be read from run-on text: said, not lost silently
+    assert r.extensions == []
+    assert any("公开平台建设和信息发布情况" in d and "local section" in d for d in got.doubts)

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from decimal import Decimal
 
 from xxgk.formats import get_format
 from xxgk.formats.layout import VALUE, table_grid
 from xxgk.model import Agency, Cell, Report, Signature, cell_from_text
+
+
+def one_line(text: str) -> str:
+    """The same text as a portal page saved as one line: every line break and space of the body removed
+    (an archive header, when present, is kept as it is)."""
+    head, sep, body = text.partition("==================== 正文 ====================")
+    if not sep:
+        head, body = "", text
+    return (head + sep + "\n" if sep else "") + re.sub(r"\s+", "", body)
 
 
 def rows(report: Report, table_id: str) -> dict[str, list]:

@@ -139,6 +139,15 @@ def _print_fonts(rep: _Report) -> None:
              "sudo apt-get install fonts-arphic-uming fonts-wqy-zenhei", essential=False)  # fmt: skip
 
 
+def _libreoffice(rep: _Report) -> None:
+    """LibreOffice reads .doc, .wps, .rtf, .odt, .xls and .et reports (optional)."""
+    from xxgk.ingest.convert import INSTALL_HINT, soffice
+
+    exe = soffice()
+    rep.line(exe is not None, "LibreOffice for ingesting .doc .wps .rtf .odt .xls .et", exe or "not found",
+             INSTALL_HINT, essential=False)  # fmt: skip
+
+
 def main(args=None) -> int:
     """Run every check, print what is missing and how to install it; 1 if anything essential is missing."""
     rep = _Report()
@@ -149,6 +158,7 @@ def main(args=None) -> int:
     _font(rep)
     _browser(rep)
     _print_fonts(rep)
+    _libreoffice(rep)
     rep.line(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext, pdffonts; tests only)", "",
              "sudo apt-get install poppler-utils", essential=False)  # fmt: skip
     if rep.missing_essential:

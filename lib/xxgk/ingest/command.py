@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.ingest import convert
 from xxgk.ingest.pipeline import Ingested, ingest_file
 from xxgk.interchange import to_document
 from xxgk.params import params_path
@@ -16,10 +17,18 @@ from xxgk.params_write import save_params
 
 def read_any(path: str, year: int | None = None, agency_id: str | None = None) -> Ingested:
     """Ingest a report file; Excel data-entry forms go to ``xxgk.ingest.xlsx``."""
-    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+    suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".xlsm") or suffix in convert.TO_XLSX:
         from xxgk.ingest.xlsx import read_form
 
-        report = read_form(path)
+        if suffix in convert.TO_XLSX:  # a legacy or WPS sheet: converted to .xlsx by LibreOffice first
+            with convert.converted(path, "xlsx") as xlsx:
+                try:
+                    report = read_form(xlsx)
+                except UserError as exc:  # name the user's file, not the converted copy
+                    raise type(exc)(str(exc).replace(str(xlsx), str(path))) from None
+        else:
+            report = read_form(path)
         if agency_id:
             report.agency.id = agency_id
         return Ingested(report, [], str(path))

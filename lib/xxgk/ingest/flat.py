@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from xxgk.formats import Format, get_format
-from xxgk.ingest import labels, split
+from xxgk.ingest import aliases, labels, split
 from xxgk.ingest.grid import OTHER_PART, OTHER_SINGLE, ROW, SUBTOTAL, row_keys
 from xxgk.ingest.source import GCell, Grid, TextBlock
 
@@ -69,6 +69,12 @@ def tokens(fmt_id: str, table_id: str) -> tuple[Token, ...]:
     if table_id != "t4":
         for k in keys:
             add(Token(k.label, ROWTOK if k.kind in (ROW, OTHER_PART) else GROUP, k.id, k.kinds))
+        by_label = {labels.core(k.label): k for k in keys if k.kind in (ROW, OTHER_PART)}
+        for variant, official in aliases.ROW_VARIANTS.items():  # 「本年新收到…」「转结下年度…」 as published
+            k = by_label.get(labels.core(official))
+            if k is not None:  # printed with the official row's numbering: 「一、本年新收到…」
+                num = _raw_numbering(variant)[0] or _raw_numbering(k.label)[0]
+                add(Token(num + _raw_numbering(variant)[1], ROWTOK, k.id, k.kinds))
     for f in (fmt, *(get_format(o) for o in ("2019", "2021") if o != fmt_id)):
         t = f.table(table_id)
         for b in t.blocks:
@@ -180,7 +186,7 @@ def rebuild(
     if table_id == "t4":
         if t4_run:
             n = len(fmt.cell_ids("t4"))
-            row = split.FlatRow("t4", ["count"] * n, t4_run)
+            row = split.FlatRow("t4", ["count"] * n, t4_run, group=5)
             outcome = split.solve([row], lambda k, v: _t4_ok(v), lambda k, v: True, None, _cost(mentioned))[row.key]
             grid_rows.append([GCell(f.text, where(f.start)) for f in found])
             grid_rows.append(_cells(outcome, row, where, n))

@@ -24,6 +24,7 @@ def read_pdf(path: str | Path, rules: bool = True) -> SourceDoc:
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
         raise IngestError(path, f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
     doc = SourceDoc(path=str(path), kind="pdf")
+    pdf = _upright(pdf, doc)
     with pdf:
         try:
             pages = list(pdf.pages)
@@ -38,6 +39,44 @@ def read_pdf(path: str | Path, rules: bool = True) -> SourceDoc:
             raise IngestError(path, f"cannot read the PDF ({exc.__class__.__name__}: {exc})") from exc
     doc.blocks = _paragraphs(_drop_running(items, len(pages)))
     return doc
+
+
+def _text_angle(page, sample: int = 400) -> int:
+    """The direction most of a page's characters run in, in degrees (0 upright, -90/90/180 sideways)."""
+    import math
+    from collections import Counter
+
+    angles = Counter(
+        round(math.degrees(math.atan2(ch["matrix"][1], ch["matrix"][0])) / 90) * 90 for ch in page.chars[:sample]
+    )
+    return angles.most_common(1)[0][0] if angles else 0
+
+
+def _upright(pdf, doc: SourceDoc):
+    """The PDF with every page whose text runs sideways or upside down turned upright (its /Rotate corrected:
+    a landscape table page, a page scanned the wrong way round); the reader notes which pages were turned."""
+    try:
+        turns = {i: a for i, page in enumerate(pdf.pages) if (a := _text_angle(page)) % 360}
+    except Exception:  # noqa: BLE001 - a damaged page: the reader below reports it
+        return pdf
+    if not turns:
+        return pdf
+    import io
+
+    import pdfplumber
+    import pypdfium2
+
+    src = pypdfium2.PdfDocument(doc.path)
+    try:
+        for i, angle in turns.items():
+            src[i].set_rotation((src[i].get_rotation() + angle) % 360)
+        buf = io.BytesIO()
+        src.save(buf)
+    finally:
+        src.close()
+    pdf.close()
+    doc.notes.extend(f"page {i + 1}: its text ran at {-a % 360}°; read turned upright" for i, a in turns.items())
+    return pdfplumber.open(io.BytesIO(buf.getvalue()))
 
 
 def _drop_running(items: list[tuple[int, float, object]], n_pages: int) -> list[tuple[int, float, object]]:
@@ -59,7 +98,7 @@ def _page_items(page, pno: int, rules: bool = True) -> list[tuple[int, float, ob
     out = []
     boxes = []
     ruled = page.filter(_not_background) if rules else None
-    for t in ruled.find_tables() if rules else []:
+    for t in _tables(ruled) if rules else []:
         grid = _grid(t, pno)
         if grid is None:
             continue
@@ -78,6 +117,22 @@ def _page_items(page, pno: int, rules: bool = True) -> list[tuple[int, float, ob
         size = ln["chars"][0]["size"] if ln.get("chars") else 10.0
         out.append((pno, ln["top"], {"text": text, "x0": ln["x0"], "x1": ln["x1"], "size": size, "width": page.width}))
     return out
+
+
+def _tables(page) -> list:
+    """The ruled tables of a page. A table continued from the previous page often has no rule above its first
+    row (the break cut it): where the table's vertical rules run on above its top, close it there."""
+    tables = page.find_tables()
+    tops = []
+    for t in tables:
+        x0, top, x1, _ = t.bbox
+        above = [e["top"] for e in page.edges if e["orientation"] == "v" and x0 - 1 <= e["x0"] <= x1 + 1
+                 and e["top"] < top - 2 and e["bottom"] >= top - 1]  # fmt: skip
+        if len(above) >= 2:
+            tops.append(min(above))
+    if not tops:
+        return tables
+    return page.find_tables({"explicit_horizontal_lines": tops})
 
 
 def _not_background(obj) -> bool:

@@ -39,7 +39,9 @@ def read_source(path: str | Path) -> SourceDoc:
     path = Path(path)
     if not path.is_file():
         raise IngestError(path, "no such file")
-    kind = READERS.get(path.suffix.lower()) or _sniff(path)
+    from xxgk.ingest import convert
+
+    kind = READERS.get(path.suffix.lower()) or (None if convert.target_of(path) else _sniff(path))
     if kind == "text":
         from xxgk.ingest.text import read_text
 
@@ -56,11 +58,24 @@ def read_source(path: str | Path) -> SourceDoc:
         from xxgk.ingest.pdf import read_pdf
 
         return read_pdf(path)
-    if path.suffix.lower() in (".doc", ".xls", ".wps", ".et"):
-        raise IngestError(path, f"old binary {path.suffix} files are not supported; save it as .docx (or .xlsx) first")
-    raise IngestError(
-        path, f"unsupported file type {path.suffix or '(none)'}; expected .pdf, .html, .docx, .xlsx or .txt"
-    )
+    target = convert.target_of(path)
+    if target == "html":
+        from xxgk.ingest.html import parse_html
+
+        doc = parse_html(convert.web_archive_html(path)[0], str(path))
+        doc.kind = "mht"
+        return doc
+    if target == "docx":
+        from xxgk.ingest.docx import read_docx
+
+        with convert.converted(path, "docx") as docx:
+            doc = read_docx(docx)
+        doc.path, doc.kind = str(path), f"{path.suffix.lower().lstrip('.')} (converted by LibreOffice)"
+        return doc
+    if target == "xlsx":
+        raise IngestError(path, f"a {path.suffix} sheet is read as the Excel data-entry form: use xxgk ingest")
+    raise IngestError(path, f"unsupported file type {path.suffix or '(none)'}; expected .pdf, .html, .docx, .doc, "
+                            ".wps, .rtf, .odt, .mht, .xlsx, .xls, .et or .txt")  # fmt: skip
 
 
 def _sniff(path: Path) -> str | None:
@@ -87,7 +102,7 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
     if not doc.blocks or not doc.all_text().strip():
         raise IngestError(doc.path, "no text found; not a report")
     ident = detect.identify(doc, year)
-    doubts: list[str] = []
+    doubts: list[str] = list(doc.notes)
     if year and ident.found_year and year != ident.found_year:
         doubts.append(f"the document says report year {ident.found_year}; using --year {year}")
     if not any(ident.marker_counts.values()) and not _has_tables(doc):
@@ -174,7 +189,7 @@ def _tables(report: Report, doc: SourceDoc, layout: sections.Layout, fmt, doubts
     found: dict[str, list[Grid]] = {"t2": [], "t3": [], "t4": []}
     prev_sid = None
     for part in layout.parts:
-        for b in part.blocks:
+        for b in _join_continued(part.blocks) if part.sid is None else part.blocks:
             if not isinstance(b, Grid):
                 continue
             kind = _classify(b) or TABLE_OF_SECTION.get(part.sid or "")
@@ -199,6 +214,7 @@ def _tables(report: Report, doc: SourceDoc, layout: sections.Layout, fmt, doubts
                 doubts.extend(fdoubts)
                 if grids:
                     report.sections[part.sid] = sections.part_text(left)
+                    doubts.extend(_run_on_locals(left, tid, part.sid))
         mapped = grid.map_wide(fmt, tid, grids) if tid == "t4" else grid.map_rows(fmt, tid, grids)
         doubts.extend(mapped.doubts)
         report.cells.update(mapped.cells)
@@ -213,6 +229,31 @@ def _tables(report: Report, doc: SourceDoc, layout: sections.Layout, fmt, doubts
     for tid, rows in missing_rows.items():
         uniq = list(dict.fromkeys(rows))
         doubts.append(f"{tid}: {len(uniq)} row(s) not found: " + "、".join(uniq[:5]) + ("…" if len(uniq) > 5 else ""))
+
+
+def _run_on_locals(left: list[TextBlock], tid: str, sid: str) -> list[str]:
+    """Local numbered sections left in run-on text after a flattened table: their tables cannot be read."""
+    return [
+        f"「{b.text.strip()[:24]}…」 after the flattened {tid} ({b.source}) looks like a local section with a table; "
+        f"run-on text does not allow reading it, so it is kept as text of {sid}"
+        for b in left
+        if re.match(r"^[一二三四五六七八九十]{1,2}[、.．]", b.text.strip()) and re.search(r"\d", b.text)
+    ]
+
+
+def _join_continued(blocks: list) -> list:
+    """A local table continued over a page break (two grids with only page chrome between them, as many
+    columns, the header repeated or not) as one grid."""
+    out: list = []
+    for b in blocks:
+        prev = out[-1] if out else None
+        if isinstance(b, Grid) and isinstance(prev, Grid) and b.rows and prev.rows and len(b.rows[0]) == len(prev.rows[0]):
+            head = [cell_text(c.text) for c in prev.rows[0]]
+            rows = b.rows[1:] if [cell_text(c.text) for c in b.rows[0]] == head else b.rows
+            out[-1] = Grid(prev.rows + rows, prev.source, prev.exact, prev.flat)
+            continue
+        out.append(b)
+    return out
 
 
 def _extension(g: Grid, part: sections.Part, after: str, index: int) -> Extension:

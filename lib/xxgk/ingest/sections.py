@@ -13,8 +13,10 @@ from xxgk.ingest import aliases, labels
 from xxgk.ingest.detect import compact, is_date_line, title_length
 from xxgk.ingest.source import Grid, TextBlock
 
-_NUM = r"(?P<num>[一二三四五六七八九十]{1,2}|\d{1,2})"
-_LEAD = r"(?<![（(\d第.．、])"
+# a Chinese numeral may follow a digit (flattened pages run a table's last value into the next heading:
+# 「9116.36三、收到…」); an Arabic one may not (it would be the tail of a number)
+_NUM = r"(?P<num>(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}|(?<!\d)\d{1,2})"
+_LEAD = r"(?<![（(第.．、])"
 _SEP = r"\s*[、.．,，]?\s*"
 _NUMBERED = re.compile(rf"{_LEAD}{_NUM}\s*[、.．]\s*")
 _SENTENCE_END = set("。；;：:！!？? \t\u3000")
@@ -160,19 +162,31 @@ def _standard_hits(blocks: list, fmt: Format) -> list[_Hit]:
         )
         later = [(found[s].block, found[s].start) for s in order[i + 1 :] if s in found]
         hi = min(later) if later else (len(blocks), 0)
-        h = _fuzzy(blocks, fmt.section(sid), lo, hi)
+        # between headings found, the full official title after its numeral is a heading wherever it stands
+        # (one-line pages run it into the previous text: 「…回应事件数次4、收到和处理政府信息公开申请情况」)
+        h = (
+            _search(blocks, _section_regex(fmt.id, sid), sid, lo, hi)
+            or _fuzzy(blocks, fmt.section(sid), lo, hi)
+            or _by_number(blocks, fmt, sid, _expected_numbers(found, order, i), lo, hi)
+        )
         if h:
             found[sid] = h
     return list(found.values())
 
 
-def _search(blocks: list, rx: re.Pattern, sid: str, pos: tuple[int, int]) -> _Hit | None:
-    for bi in range(pos[0], len(blocks)):
+def _search(blocks: list, rx: re.Pattern, sid: str, pos: tuple[int, int],
+            within: tuple[int, int] | None = None) -> _Hit | None:
+    """The first heading matching ``rx`` from ``pos``: where a heading may stand, or anywhere before ``within``."""
+    for bi in range(pos[0], len(blocks) if within is None else min(within[0] + 1, len(blocks))):
         b = blocks[bi]
         if not isinstance(b, TextBlock):
             continue
         start = pos[1] if bi == pos[0] else 0
         for m in rx.finditer(b.text, start):
+            if within is not None:
+                if (bi, m.start()) >= within:
+                    return None
+                return _Hit(bi, m.start(), m.end(), sid, m["num"], re.sub(r"\s+", "", m["title"]))
             if m.start() == 0 or _inline_ok(b.text, m.start()) or _whole(b.text, m):
                 return _Hit(bi, m.start(), m.end(), sid, m["num"], re.sub(r"\s+", "", m["title"]))
     return None
@@ -215,6 +229,62 @@ def _fuzzy(blocks: list, sec, lo: tuple[int, int], hi: tuple[int, int]) -> _Hit 
                         end = m.end() + _index_after(window, n)
                         best = (r, _Hit(bi, m.start(), end, sec.id, m["num"], w))
     return best[1] if best else None
+
+
+def _expected_numbers(found: dict[str, _Hit], order: list[str], i: int) -> list[int]:
+    """The numbers section ``order[i]`` may carry, from the numbering of the neighbours found (a local section
+    inserted before it shifts it by one)."""
+    out = []
+    for j in [*range(i - 1, -1, -1), *range(i + 1, len(order))]:
+        h = found.get(order[j])
+        n = labels.cn_number(h.numeral) if h else None
+        if n is not None:
+            out.append(n + (i - j))
+            if j > i or len(out) > 1:
+                break
+    return list(dict.fromkeys(out)) or [i + 1]
+
+
+@functools.cache
+def _row_labels(fmt_id: str) -> tuple[str, ...]:
+    """Numbered row labels of the format's tables, without their numbering (「四、结转下年度继续办理」 →
+    「结转下年度继续办理」), with their published variants."""
+    from xxgk.formats import get_format
+
+    printed = [x for t in get_format(fmt_id).tables for r in t.rows for x in (r.label, r.parent, r.group) if x]
+    numbered = {labels.core(x) for x in printed if _NUMBERED.match(x)}
+    numbered |= {labels.core(v) for v, official in aliases.ROW_VARIANTS.items() if labels.core(official) in numbered}
+    return tuple(sorted(numbered, key=len, reverse=True))
+
+
+def _by_number(blocks: list, fmt: Format, sid: str, numbers: list[int], lo, hi) -> _Hit | None:
+    """A heading the agency titled in its own words (「三、依申请公开情况」): its number where the neighbours'
+    numbering puts it, at a place a heading may stand, and not a table row label (「四、结转下年度继续办理」)."""
+    for bi in range(lo[0], min(hi[0] + 1, len(blocks))):
+        b = blocks[bi]
+        if not isinstance(b, TextBlock):
+            continue
+        for m in _NUMBERED.finditer(b.text, lo[1] if bi == lo[0] else 0):
+            if (bi, m.start()) >= hi:
+                break
+            if labels.cn_number(m["num"]) not in numbers or (m.start() and not _inline_ok(b.text, m.start())):
+                continue
+            rest = b.text[m.end() : m.end() + 40]
+            if any(compact(rest).startswith(r) for r in _row_labels(fmt.id)):
+                continue
+            title = _own_title(rest)
+            if title:
+                return _Hit(bi, m.start(), m.end() + len(title), sid, m["num"], compact(title))
+    return None
+
+
+def _own_title(text: str) -> str:
+    """The title after a heading's number: its line, else up to the first 情况/事项/措施 (run-on text)."""
+    line = text.split("\n", 1)[0]
+    m = re.match(r"[^。；;，,：:（(\d]{2,30}?(?:情况|事项|措施|问题)", line)
+    if m:
+        return m.group()
+    return line if 2 <= len(line.strip()) <= 30 and not re.search(r"[。；;，,]", line) and "\n" in text else ""
 
 
 def _local_hits(blocks: list, hits: list[_Hit]) -> list[_Hit]:
@@ -269,7 +339,19 @@ def _split_tail(blocks: list) -> tuple[list, list]:
     m = re.match(r"^(?P<who>[^。；，,\s]{2,40})\s+(?P<date>(?:19|20)\d\d\s*年.{1,8}日)$", b.text.strip())
     if m and is_date_line(m["date"]):
         return blocks[:last], [TextBlock(m["who"], b.source, b.offset), TextBlock(m["date"], b.source, b.offset)]
+    # a one-line page: 「…需要报告的事项。余姚市商务局2021年1月20日」 — the agency and date after the last sentence
+    m = _RUN_ON_SIGNATURE.search(b.text)
+    if m and is_date_line(m["date"]) and _agency_line(m["who"]):
+        head = b.text[: m.start("who")].rstrip()
+        kept = [*blocks[:last], TextBlock(head, b.source, b.offset)] if head else blocks[:last]
+        at = b.offset + m.start("who")
+        return kept, [TextBlock(m["who"], b.source, at), TextBlock(m["date"], b.source, b.offset + m.start("date"))]
     return blocks, []
+
+
+_RUN_ON_SIGNATURE = re.compile(
+    r"[。；;！!？?]\s*(?P<who>[^。；;，,：:\s\d]{2,40}?)\s*(?P<date>(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$"
+)
 
 
 def _agency_line(text: str) -> bool:
@@ -278,7 +360,21 @@ def _agency_line(text: str) -> bool:
 
 def part_text(blocks: list) -> str:
     """The narrative of a section as Markdown paragraphs (tables left out)."""
-    return "\n\n".join(b.text for b in blocks if isinstance(b, TextBlock) and b.text.strip())
+    return "\n\n".join(paragraphs(b.text) for b in blocks if isinstance(b, TextBlock) and b.text.strip())
+
+
+#: where a paragraph starts inside a run-on text: a sentence end, then 「（一）」 or 「1.」 before a CJK character
+_PARAGRAPH_START = re.compile(
+    r"(?<=[。；;！!？?])[ \t\u3000]*(?=[（(][一二三四五六七八九十]{1,2}[）)]|\d{1,2}[.．、][\u4e00-\u9fff])"
+)
+_RUN_ON = 150  # a block this long without a line break has lost its paragraphs
+
+
+def paragraphs(text: str) -> str:
+    """A run-on text (a page saved as one line) cut into paragraphs at the report's own markers （一） / 1."""
+    if "\n" in text or len(text) < _RUN_ON:
+        return text
+    return "\n\n".join(p.strip() for p in _PARAGRAPH_START.split(text) if p.strip())
 
 
 def grids(blocks: list) -> list[Grid]:

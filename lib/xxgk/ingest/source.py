@@ -79,6 +79,7 @@ class SourceDoc:
     title: str | None = None  # <title>, 标题:, document properties
     published: str | None = None  # a date text from page metadata (公开日期, 发布时间)
     publisher: str | None = None  # 发布机构 from page metadata
+    notes: list[str] = field(default_factory=list)  # what the reader changed or doubts (rotated pages …)
 
     def all_text(self) -> str:
         """Every text of the document, blocks and grid cells, in order."""

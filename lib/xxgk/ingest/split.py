@@ -19,6 +19,7 @@ _PIECE = {
 _BLANK = re.compile(r"[/／—–\-－]+")
 LIMIT = 20000  # most splits enumerated for one row
 TABLE_LIMIT = 20000  # most combinations tried for the table identities
+MAX_DIGITS = 7  # a count cut from a run of digits has at most this many
 
 
 @dataclass
@@ -45,6 +46,7 @@ class FlatRow:
     chunks: list[tuple[str, int]]
     splits: list[tuple[Piece, ...]] = field(default_factory=list)
     too_many: bool = False
+    group: int = 0  # cells come in groups whose last cell is the sum of the others (表四: 4 parts + 总计)
 
 
 @dataclass
@@ -85,6 +87,12 @@ def enumerate_splits(row: FlatRow, limit: int = LIMIT) -> None:
     if not atoms:
         row.splits = []
         return
+    if row.group and n % row.group == 0 and all(k == "count" for k in row.kinds) and not any(
+        _BLANK.fullmatch(a[0]) for a in atoms
+    ):
+        row.splits = _group_splits(atoms, row.group, n // row.group, limit)
+        row.too_many = len(row.splits) >= limit
+        return
     optional = [i for i, a in enumerate(atoms) if i and a[3] and not a[2]]
     forced = [i for i, a in enumerate(atoms) if i and a[2]]
     k = n - 1 - len(forced)
@@ -109,6 +117,48 @@ def enumerate_splits(row: FlatRow, limit: int = LIMIT) -> None:
         if ok:
             out.append(tuple(pieces))
     row.splits = out
+
+
+def _group_splits(atoms: list, size: int, groups: int, limit: int) -> list[tuple[Piece, ...]]:
+    """Splits of digit atoms into ``groups`` groups of ``size`` counts, each group's last count the sum of the
+    others (a run of 表四's fifteen digits): cut the parts, then the sum must follow as printed."""
+    digits = "".join(a[0] for a in atoms)
+    forced = {i for i, a in enumerate(atoms) if i and a[2]}
+    n = len(atoms)
+    out: list[tuple[Piece, ...]] = []
+
+    def piece_ok(a: int, b: int) -> bool:
+        return b > a and not any(a < f < b for f in forced) and (b - a == 1 or digits[a] != "0")
+
+    def walk(start: int, g: int, acc: list[Piece]) -> None:
+        if len(out) >= limit:
+            return
+        if g == groups:
+            if start == n:
+                out.append(tuple(acc))
+            return
+        # the parts' ends, left to right; the sum of the parts must then be printed right after them
+        def parts(pos: int, k: int, got: list[tuple[int, int]]) -> None:
+            if len(out) >= limit:
+                return
+            if k == size - 1:
+                total = str(sum(int(digits[a:b]) for a, b in got))
+                end = pos + len(total)
+                if digits[pos:end] == total and piece_ok(pos, end):
+                    pieces = [Piece(digits[a:b], atoms[a][1]) for a, b in got] + [Piece(total, atoms[pos][1])]
+                    walk(end, g + 1, acc + pieces)
+                return
+            for b in range(pos + 1, min(n, pos + MAX_DIGITS + 1)):
+                if not piece_ok(pos, b):
+                    if any(pos < f < b for f in forced):
+                        break
+                    continue
+                parts(b, k + 1, [*got, (pos, b)])
+
+        parts(start, 0, [])
+
+    walk(0, 0, [])
+    return out
 
 
 def values(split: tuple[Piece, ...]) -> list:
