@@ -110,10 +110,11 @@ class PrintFonts:
         font.cfg[ttLib.OPTIMIZE_FONT_SPEED] = True
         cache = self._glyphs.setdefault(key, {})
         order = font.getGlyphOrder()
-        glyph_set = font.getGlyphSet()
+        glyph_set = None
         glyphs = {}
         for name in order:  # CID-keyed subsets keep the original glyph names (cidNNNNN): one cache per face
             if name not in cache:
+                glyph_set = glyph_set or font.getGlyphSet()  # parsing the CFF table costs: only for new glyphs
                 pen = TTGlyphPen(None)
                 glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
                 g = pen.glyph()
