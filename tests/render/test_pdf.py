@@ -131,3 +131,24 @@ def test_pdf_2021_report(builds):
     assert "本年收费金额（单位：万元）" in text
     assert "行政事业性收费9116.36" in text
     assert "三、年度对比" in text  # 2019 params exist for the same agency
+
+
+def test_line_grid_and_a_signature_that_would_stand_alone(tmp_path):
+    # 22 one-line paragraphs fill the GB/T 9704 text block exactly; the 落款 must then take the last line with it
+    from xxgk.render.html import TEMPLATES
+    from xxgk.render.pdf import ChromiumPrinter
+
+    css = (TEMPLATES / "xxgk" / "report.css").read_text(encoding="utf-8")
+    paras = "".join(f"<p>第{i}段。</p>" for i in range(1, 23))
+    sig = '<div class="signature"><p class="sig-agency">示例局</p><p class="sig-date">2021年1月20日</p></div>'
+    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><style>' + css + "</style></head><body>"
+            f'<main class="report"><div class="narrative">{paras}</div>SIG</main></body></html>')  # fmt: skip
+    (tmp_path / "grid.html").write_text(page.replace("SIG", ""), encoding="utf-8")
+    (tmp_path / "sig.html").write_text(page.replace("SIG", sig), encoding="utf-8")
+    with ChromiumPrinter() as printer:
+        assert len(_pages(printer.print_pdf(tmp_path / "grid.html", tmp_path / "grid.pdf"))) == 1  # 22 lines fit
+        pages = _pages(printer.print_pdf(tmp_path / "sig.html", tmp_path / "sig.pdf"))
+    assert len(pages) == 2
+    first = _flat(pages[0])
+    assert "第21段。" in first and "第22段。" not in first  # 22 lines a page; the last one moved with the 落款
+    assert _flat(pages[1]).startswith("第22段。示例局2021年1月20日")
