@@ -43,8 +43,8 @@ def test_dates_header_and_title():
     report = load_params(ROOT / "params/2020/yuyao-commerce.yaml")
     assert document.header_text(report) == "余姚市商务局　2020年政府信息公开工作年度报告"
     assert document.title_html(report) == (
-        '<h1 class="report-title"><span class="title-agency">余姚市商务局</span>'
-        '<span class="title-rest">2020年政府信息公开工作年度报告</span></h1>'
+        '<h1 class="report-title"><span class="title-head">余姚市商务局2020年</span>'
+        '<wbr><span class="title-rest">政府信息公开工作年度报告</span></h1>'
     )
     assert document.report_meta(report) == {
         "title": "余姚市商务局2020年政府信息公开工作年度报告",

@@ -196,8 +196,8 @@ def test_signature(sample_soup, pingtan_soup):
 
 
 def test_narrative_paragraphs(sample_soup):
-    s5 = sample_soup.select_one('section[data-part="s5"] .narrative')
-    paras = [p.get_text() for p in s5.select("p")]
+    s5 = sample_soup.select_one('section[data-part="s5"]')
+    paras = [p.get_text() for p in s5.select(".narrative p")]  # the first one sits with the heading (.keep-next)
     assert len(paras) == 4
     assert paras[0].startswith("当前，我局政务公开工作存在的主要问题")
     assert paras[3].startswith("（3） 加强日常管理")

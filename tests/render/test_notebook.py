@@ -43,7 +43,7 @@ def test_runs_in_notebook_folder_with_defaults():
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
-    assert "余姚市商务局</span><span class=\"title-rest\">2020年政府信息公开工作年度报告" in html
+    assert '<span class="title-head">余姚市商务局2020年</span><wbr><span class="title-rest">政府信息公开工作年度报告</span>' in html
     assert '<td class="v" data-cell="t2.procurement.amount" colspan="2">428.8689万元</td>' in html
     parts = {}
     for o in outputs:

@@ -56,33 +56,64 @@ def test_pdf_a4_header_and_page_numbers(builds, sample_pages):
         assert flat.startswith("余姚市商务局2020年政府信息公开工作年度报告")  # the running header
 
 
-def test_pdf_fonts_embedded(builds):
+NOTO_SERIF = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+
+
+def test_pdf_fonts_embedded_and_named_as_in_the_html(builds):
     lines = _run("pdffonts", str(builds["pingtan"].paths["pdf"])).splitlines()[2:]
     assert lines
     for line in lines:
         cols = line.split()
         emb, uni = cols[-5], cols[-3]
         assert (emb, uni) == ("yes", "yes"), line
-    # Chromium embeds CFF-outline CJK fonts (Noto CJK) as nameless Type 3 glyph programs; the print stylesheet
-    # prefers TrueType CJK fonts, which embed as named, subset CID fonts
+        assert "Type 3" not in line, line  # a nameless glyph program: the CFF font was not converted
     names = {line.split()[0] for line in lines}
-    if Path("/usr/share/fonts/truetype/arphic/uming.ttc").exists():
-        assert any(n.endswith("+UMingCN") for n in names), names
-    if Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc").exists():
-        assert any(n.endswith("+WenQuanYiZenHei") for n in names), names
+    if NOTO_SERIF.exists():  # the HTML's families: Noto Serif CJK SC body and title, Noto Sans CJK SC headings
+        assert any(n.endswith("+NotoSerifCJKsc-Regular") for n in names), names
+        assert any(n.endswith("+NotoSerifCJKsc-Bold") for n in names), names
+        assert any(n.endswith("+NotoSansCJKsc-Regular") for n in names), names
+        assert not any("UMing" in n or "WenQuanYi" in n for n in names), names
     assert "收到和处理政府信息公开申请情况" in _flat(_run("pdftotext", str(builds["pingtan"].paths["pdf"]), "-"))
 
 
-def test_pdf_tables_not_split(sample_pages):
-    def page_of(text):
-        found = [i for i, p in enumerate(sample_pages) if text in _flat(p)]
-        assert found, text
-        return found
+def _report_pages(pages: list[str]) -> list[str]:
+    """The publication's pages: those before the analyst appendix (while report.pdf still carries one)."""
+    end = next((i for i, p in enumerate(pages) if "附录分析资料" in _flat(p)), len(pages))
+    return pages[:end]
 
-    # 表三 fits on one page and is kept whole; each 表二 block stays together
-    assert page_of("一、本年新收政府信息公开申请数量") == page_of("四、结转下年度继续办理")
-    assert page_of("第二十条第（五）项")[0] == page_of("其他对外管理服务事项")[0]
-    assert page_of("第二十条第（九）项")[0] == page_of("政府集中采购")[0]
+
+def _page_of(pages, text):
+    found = [i for i, p in enumerate(pages) if text in _flat(p)]
+    assert found, text
+    return found
+
+
+def test_pdf_tables_not_split_nor_pushed(sample_pages):
+    # 表三 fits on one page and is kept whole, on the page after the text before it (not forced onto a new one);
+    # each 表二 block stays together
+    start = _page_of(sample_pages, "一、本年新收政府信息公开申请数量")
+    assert start == _page_of(sample_pages, "四、结转下年度继续办理")
+    before = _flat(sample_pages[start[0]]).split("四、收到和处理政府信息公开申请情况")[0]
+    assert "4.微博微信回应事件数" in before  # the platform table ends on 表三's page
+    assert _page_of(sample_pages, "第二十条第（五）项")[0] == _page_of(sample_pages, "其他对外管理服务事项")[0]
+    assert _page_of(sample_pages, "第二十条第（九）项")[0] == _page_of(sample_pages, "政府集中采购")[0]
+
+
+def test_pdf_signature_stays_with_the_last_text_and_no_page_is_near_empty(sample_pages, builds):
+    pages = _report_pages(sample_pages)
+    assert _page_of(pages, "本年度无其它需要报告的事项。") == _page_of(pages, "余姚市商务局2021年1月20日") == [len(pages) - 1]
+    body = _flat(pages[-1]).removeprefix("余姚市商务局2020年政府信息公开工作年度报告")
+    assert len(body) > len("七、其它需要报告的事项本年度无其它需要报告的事项。余姚市商务局2021年1月20日")  # more than the end
+    for which in ("sample", "pingtan"):
+        report = _report_pages(_pages(builds[which].paths["pdf"]))
+        for i, page in enumerate(report[:-1], 1):
+            lines = [ln for ln in page.splitlines() if ln.strip()][1:-1]  # without running header and page number
+            assert len(lines) >= 12, (which, i, lines)
+
+
+def test_pdf_title_breaks_between_its_parts(sample_pages):
+    lines = [_flat(ln) for ln in sample_pages[0].splitlines() if ln.strip()]
+    assert lines[1:3] == ["余姚市商务局2020年", "政府信息公开工作年度报告"]
 
 
 def test_pdf_publication_ends_at_signature(sample_pages):
@@ -113,3 +144,24 @@ def test_pdf_2021_report(builds):
     assert "年度对比" not in text
     analysis = _flat("".join(_pages(builds["pingtan"].paths["analysis_pdf"])))
     assert "三、年度对比" in analysis and "依申请公开办理情况" in analysis  # 2019 params exist for the same agency
+
+
+def test_line_grid_and_a_signature_that_would_stand_alone(tmp_path):
+    # 22 one-line paragraphs fill the GB/T 9704 text block exactly; the 落款 must then take the last line with it
+    from xxgk.render.html import TEMPLATES
+    from xxgk.render.pdf import ChromiumPrinter
+
+    css = (TEMPLATES / "xxgk" / "report.css").read_text(encoding="utf-8")
+    paras = "".join(f"<p>第{i}段。</p>" for i in range(1, 23))
+    sig = '<div class="signature"><p class="sig-agency">示例局</p><p class="sig-date">2021年1月20日</p></div>'
+    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><style>' + css + "</style></head><body>"
+            f'<main class="report"><div class="narrative">{paras}</div>SIG</main></body></html>')  # fmt: skip
+    (tmp_path / "grid.html").write_text(page.replace("SIG", ""), encoding="utf-8")
+    (tmp_path / "sig.html").write_text(page.replace("SIG", sig), encoding="utf-8")
+    with ChromiumPrinter() as printer:
+        assert len(_pages(printer.print_pdf(tmp_path / "grid.html", tmp_path / "grid.pdf"))) == 1  # 22 lines fit
+        pages = _pages(printer.print_pdf(tmp_path / "sig.html", tmp_path / "sig.pdf"))
+    assert len(pages) == 2
+    first = _flat(pages[0])
+    assert "第21段。" in first and "第22段。" not in first  # 22 lines a page; the last one moved with the 落款
+    assert _flat(pages[1]).startswith("第22段。示例局2021年1月20日")

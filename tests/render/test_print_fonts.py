@@ -71,3 +71,30 @@ def test_printed_pdf_embeds_the_subset_under_its_own_name(tmp_path):
         assert re.search(r"\+UMingCN\s+CID TrueType", fonts)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "政府信息公开工作年度报告" in text
+
+
+NOTO_SERIF = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+
+
+@pytest.mark.skipif(not NOTO_SERIF.exists() or shutil.which("fc-match") is None, reason="Noto Serif CJK absent")
+def test_cff_fonts_become_named_truetype_subsets_with_cached_glyphs(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    fonts = PrintFonts(tmp_path)
+    page = ('<html><head><style>body { font-family: "Noto Serif CJK SC"; } h1 { font-weight: bold; }</style></head>'
+            "<body><h1>政府信息公开</h1><p>2024年，收到申请3061件。</p></body></html>")  # fmt: skip
+    head = fonts.head_html(page, "t")
+    assert 'font-family: "Noto Serif CJK SC"; src: url("file://' in head
+    assert "font-weight: normal;" in head and "font-weight: bold;" in head  # its own bold face, not an emboldened one
+    regular, bold = (TTFont(tmp_path / f"t-{i}.ttf") for i in (0, 1))
+    for font, name in ((regular, "NotoSerifCJKsc-Regular"), (bold, "NotoSerifCJKsc-Bold")):
+        assert "glyf" in font and "CFF " not in font  # TrueType outlines: Chromium embeds a named CID font
+        assert font["name"].getDebugName(6) == name and font["name"].getDebugName(1) == "Noto Serif CJK SC"
+        cmap = font.getBestCmap()
+        assert all(ord(c) in cmap for c in "政府信息公开2024年，收到申请3061件。")
+        glyph = font["glyf"][cmap[ord("政")]]
+        assert glyph.numberOfContours > 0  # real outlines, not empty boxes
+        assert font["maxp"].maxPoints >= len(glyph.getCoordinates(font["glyf"])[0])
+    cached = sum(len(g) for g in fonts._glyphs.values())
+    fonts.head_html(page.replace("3061", "1603"), "u")  # the same glyphs: nothing converted again
+    assert sum(len(g) for g in fonts._glyphs.values()) == cached

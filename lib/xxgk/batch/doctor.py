@@ -127,16 +127,20 @@ def _browser(rep: _Report) -> None:
 
 
 def _print_fonts(rep: _Report) -> None:
-    """TrueType CJK fonts let Chromium embed named fonts in the PDF (CFF fonts such as Noto CJK become Type 3)."""
+    """The report's CJK families, which the PDF embeds as named TrueType subsets (fontconfig and uharfbuzz)."""
     import subprocess
+
+    from xxgk.render.print_fonts import PrintFonts
 
     try:
         families = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20).stdout
     except (OSError, subprocess.SubprocessError):
         families = ""
-    found = [f for f in ("AR PL UMing CN", "WenQuanYi Zen Hei", "FangSong", "SimHei") if f in families]
-    rep.line(bool(found), "TrueType CJK fonts for the PDF", ", ".join(found) or "none (PDF text uses Type 3 fonts)",
-             "sudo apt-get install fonts-arphic-uming fonts-wqy-zenhei", essential=False)  # fmt: skip
+    found = [f for f in ("FangSong", "SimHei", "Noto Serif CJK SC", "Noto Sans CJK SC") if f in families]
+    usable = bool(found) and PrintFonts(".").available
+    detail = ", ".join(found) or "none of the report's families"
+    rep.line(usable, "CJK fonts embedded in the PDF", detail if usable else f"{detail}; PDF text may use Type 3 fonts",
+             "sudo apt-get install fonts-noto-cjk fontconfig; pip install uharfbuzz", essential=False)  # fmt: skip
 
 
 def _libreoffice(rep: _Report) -> None:

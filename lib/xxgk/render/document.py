@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 from xxgk.model import Report
 from xxgk.render.markdown import markdown_html
@@ -30,11 +31,30 @@ def report_meta(report: Report) -> dict:
     return {"title": report.title, "header": header_text(report), "agency": report.agency.id, "year": report.year}
 
 
+def title_lines(report: Report) -> tuple[str, str]:
+    """The title split where it may break: 「{机关}{年份}年」 and 「政府信息公开工作年度报告」 (rest '' if no such point)."""
+    title = report.title
+    head = f"{report.agency.name}{report.year}年"
+    if title.startswith(head) and len(title) > len(head):
+        return head, title[len(head) :]
+    if title.startswith(report.agency.name) and len(title) > len(report.agency.name):
+        return report.agency.name, title[len(report.agency.name) :]
+    return title, ""
+
+
 def title_html(report: Report) -> str:
-    """The report title 「{机关}{年份}年政府信息公开工作年度报告」; a long title breaks after the agency name."""
-    rest = report.title.removeprefix(report.agency.name)
-    return (f'<h1 class="report-title"><span class="title-agency">{html.escape(report.agency.name)}</span>'
-            f'<span class="title-rest">{html.escape(rest)}</span></h1>')  # fmt: skip
+    """The report title as unbreakable parts with a break opportunity between them: a title too long for one line
+    breaks as 「余姚市商务局2020年 / 政府信息公开工作年度报告」, never inside a part."""
+    head, rest = title_lines(report)
+    parts = [f'<span class="title-head">{html.escape(head)}</span>']
+    if rest:
+        parts.append(f'<wbr><span class="title-rest">{html.escape(rest)}</span>')
+    return f'<h1 class="report-title">{"".join(parts)}</h1>'
+
+
+#: a first paragraph up to this many characters is kept on one page with its heading
+KEEP_FIRST_CHARS = 240
+_FIRST_P = re.compile(r"\A(<p>.*?</p>)\s*(.*)\Z", re.S)
 
 
 def preamble_html(report: Report) -> str:
@@ -47,12 +67,16 @@ def part_html(report: Report, item: OutlineItem) -> str:
     """One numbered part: heading, narrative, and its official or extension table."""
     sid = item.section_id or (item.extension.id if item.extension else "")
     level = "h2" if item.numeral else "h3"
-    out = [f'<section class="part" data-part="{html.escape(sid, quote=True)}">',
-           f"<{level}>{html.escape(item.heading)}</{level}>"]  # fmt: skip
-    if item.section_id:
-        body = markdown_html(report.section_text(item.section_id))
-        if body:
-            out.append(f'<div class="narrative">{body}</div>')
+    heading = f"<{level}>{html.escape(item.heading)}</{level}>"
+    out = [f'<section class="part" data-part="{html.escape(sid, quote=True)}">']
+    body = markdown_html(report.section_text(item.section_id)) if item.section_id else ""
+    first = _FIRST_P.match(body)
+    if first and len(first.group(1)) <= KEEP_FIRST_CHARS:  # the heading never ends a page without its text
+        heading = f'<div class="keep-next">{heading}<div class="narrative">{first.group(1)}</div></div>'
+        body = first.group(2)
+    out.append(heading)
+    if body:
+        out.append(f'<div class="narrative">{body}</div>')
     if item.table_id:
         out.append(official_table_html(report, item.table_id))
     if item.extension is not None:

@@ -1,5 +1,7 @@
 """The report as a Word document: title, preamble, numbered parts (as in the HTML report), the official tables
-with the merged cells of the official Word template, extension tables and the signature. A4, Chinese fonts.
+with the merged cells of the official Word template, extension tables and the signature. A4 with the GB/T 9704
+margins, a 28.9 pt line pitch (22 lines a page), body paragraphs indented two characters, headings kept with
+what follows, tables exactly as wide as the text, the 落款 kept with the last lines of text.
 
 Fonts: body 仿宋 (alternative name FangSong), headings 黑体 (SimHei), set for East Asian text (``w:eastAsia``)
 and declared in the font table with their alternative names; where neither is installed the reader's office
@@ -25,7 +27,7 @@ from lxml import etree
 from xxgk.formats.layout import LABEL, NOTE, TITLE, VALUE, table_grid
 from xxgk.model import Extension, Report
 from xxgk.params_write import write_text_atomic
-from xxgk.render.document import chinese_date
+from xxgk.render.document import chinese_date, title_lines
 from xxgk.render.docx_text import add_markdown, add_run, set_run_fonts
 from xxgk.render.outline import outline
 
@@ -33,9 +35,11 @@ BODY_FONT, HEAD_FONT, LATIN_FONT = "仿宋", "黑体", "Times New Roman"
 #: font-table entries: name → (alternative name, panose) — Word substitutes by these when a font is missing
 FONT_TABLE = {"仿宋": ("FangSong", "02010609060101010101"), "黑体": ("SimHei", "02010609060101010101")}
 BODY_PT, TITLE_PT, TABLE_PT = 16, 22, 10.5
-LINE_PT = 28  # exact line pitch of the body (公文 style)
+#: the dense tables are set smaller (as in the HTML), so four- and five-digit counts fit their columns
+TABLE_PT_BY_ID = {"t3": 9, "t4": 9}
+LINE_PT = 28.9  # exact line pitch of the body: 22 lines in the 225 mm text block (GB/T 9704)
 MARGINS_CM = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}  # GB/T 9704-2012
-#: column widths of the official 2021 Word template (twips; the tables are wider than the text, centred)
+#: column proportions of the official 2021 Word template (twips; scaled to the text width, which is narrower)
 COLUMN_TWIPS = {"t2": [2435] * 4, "t3": [754, 921, 3271] + [685] * 7, "t4": [649] * 7 + [650] * 8}
 CELL_MARGIN_TWIPS = 57  # as in the template
 ROW_TWIPS = {"t2": 340, "t3": 400, "t4": 672}
@@ -102,20 +106,45 @@ def _text_width_twips() -> int:
     return int((21 - MARGINS_CM["left"] - MARGINS_CM["right"]) / 2.54 * 1440)
 
 
-def _heading(doc, text: str, *, title: bool = False, numbered: bool = True):
+def text_ems(text: str) -> float:
+    """The width of a text in ems of its size: CJK characters are 1, ASCII (digits, Latin) about 0.55."""
+    return sum(0.55 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def set_first_line_chars(p, chars: int = 2, size: float = BODY_PT) -> None:
+    """A first-line indent of ``chars`` characters (``w:firstLineChars``, with the same indent in points)."""
+    p.paragraph_format.first_line_indent = Pt(size * chars)
+    ind = p._p.get_or_add_pPr().get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+def _title(doc, report: Report):
+    """The title, centred; too long for one line, it breaks only between 「机关+年份」 and 「政府信息公开工作年度报告」."""
     p = doc.add_paragraph()
     pf = p.paragraph_format
     pf.keep_with_next = True
-    if title:
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        pf.line_spacing = Pt(36)
-        pf.space_after = Pt(LINE_PT)
-        add_run(p, text, HEAD_FONT, TITLE_PT, bold=True)
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pf.line_spacing = Pt(36)
+    pf.space_after = Pt(LINE_PT)
+    head, rest = title_lines(report)
+    fits = text_ems(report.title) * TITLE_PT <= _text_width_twips() / 20
+    lines = [report.title] if fits or not rest else [head, rest]
+    for i, line in enumerate(lines):
+        run = add_run(p, line, HEAD_FONT, TITLE_PT, bold=True)
+        if i < len(lines) - 1:
+            run.add_break()
+    return p
+
+
+def _heading(doc, text: str, *, numbered: bool = True):
+    p = doc.add_paragraph()
+    pf = p.paragraph_format
+    pf.keep_with_next = True
+    if numbered:
+        set_first_line_chars(p)
     else:
-        pf.first_line_indent = Pt(BODY_PT * 2) if numbered else None
-        if not numbered:
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        add_run(p, text, HEAD_FONT, BODY_PT, bold=True)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(p, text, HEAD_FONT, BODY_PT)
     return p
 
 
@@ -155,14 +184,15 @@ def _row_props(row, height_twips: int, header: bool) -> None:
     trpr.append(h)
 
 
-def _new_table(doc, n_rows: int, widths: list[int], scale: bool = True):
-    """A bordered, centred table with fixed column widths (scaled to the text width unless ``scale`` is off)."""
+def _new_table(doc, n_rows: int, widths: list[int]):
+    """A bordered, centred table with fixed column widths in these proportions, exactly as wide as the text."""
     table = doc.add_table(rows=n_rows, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    factor = _text_width_twips() / sum(widths) if scale else 1
-    twips = [int(w * factor) for w in widths]
+    total = _text_width_twips()
+    twips = [int(w * total / sum(widths)) for w in widths]
+    twips[-1] += total - sum(twips)  # the columns sum to the text width exactly
     for col, w in zip(table.columns, twips):
         col.width = Twips(w)
     cells = table._cells  # computed once: python-docx recomputes the whole grid on every table.cell()
@@ -175,6 +205,15 @@ def _new_table(doc, n_rows: int, widths: list[int], scale: bool = True):
         tblpr.append(tblw)
     tblw.set(qn("w:w"), str(sum(twips)))
     tblw.set(qn("w:type"), "dxa")
+    ind = OxmlElement("w:tblInd")
+    ind.set(qn("w:w"), "0")
+    ind.set(qn("w:type"), "dxa")
+    tblpr.insert_element_before(ind, "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                "w:tblCaption", "w:tblDescription", "w:tblPrChange")  # fmt: skip
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.insert_element_before(layout, "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+                                "w:tblPrChange")  # fmt: skip
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         m = OxmlElement(f"w:{side}")
@@ -188,22 +227,28 @@ def _new_table(doc, n_rows: int, widths: list[int], scale: bool = True):
 def official_table(doc, report: Report, table_id: str):
     """Add table t2/t3/t4 in the official layout: the grid's merged cells, values centred, blanks blank."""
     grid = table_grid(report.fmt, table_id)
-    table = _new_table(doc, grid.n_rows, COLUMN_TWIPS[table_id][: grid.n_cols], scale=False)
+    table = _new_table(doc, grid.n_rows, COLUMN_TWIPS[table_id][: grid.n_cols])
+    size = TABLE_PT_BY_ID.get(table_id, TABLE_PT)
     for i, row in enumerate(table.rows):
         _row_props(row, ROW_TWIPS[table_id], header=i < grid.header_rows)
     cells, n = table._cells, grid.n_cols  # before any merge; grid cells never overlap
+    block_starts = {gc.row for gc in grid.cells if gc.kind == TITLE}
     for gc in grid.cells:
         cell = cells[gc.row * n + gc.col]
         if gc.rowspan > 1 or gc.colspan > 1:
             cell = cell.merge(cells[(gc.row + gc.rowspan - 1) * n + gc.col + gc.colspan - 1])
         if gc.kind == VALUE:
-            _cell_paragraph(cell, report.cell(gc.cell_id).text(), WD_ALIGN_PARAGRAPH.CENTER)
-            continue
-        left = gc.kind in (TITLE, NOTE) or (gc.kind == LABEL and table_id == "t3" and gc.col == 2)
-        _cell_paragraph(cell, gc.text, WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER,
-                        size=9 if gc.kind == NOTE else TABLE_PT)  # fmt: skip
-        if gc.kind == TITLE:
-            _shade(cell, TITLE_SHADE)
+            _cell_paragraph(cell, report.cell(gc.cell_id).text(), WD_ALIGN_PARAGRAPH.CENTER, size=size)
+        else:
+            left = gc.kind in (TITLE, NOTE) or (gc.kind == LABEL and table_id == "t3" and gc.col == 2)
+            _cell_paragraph(cell, gc.text, WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER,
+                            size=min(9, size) if gc.kind == NOTE else size)  # fmt: skip
+            if gc.kind == TITLE:
+                _shade(cell, TITLE_SHADE)
+        end = gc.row + gc.rowspan  # header rows, and the rows of a 表二 block, stay with the rows after them
+        if end < grid.n_rows and (end < grid.header_rows or (block_starts and end not in block_starts)):
+            for para in cell.paragraphs:
+                para.paragraph_format.keep_with_next = True
     return table
 
 
@@ -232,16 +277,21 @@ def _gap(doc, keep: bool) -> None:
 
 
 def _signature(doc, report: Report) -> None:
+    """The 落款 after one blank line, kept on the page of the report's last lines of text."""
     sig = report.signature
     if sig is None:
         return
-    doc.add_paragraph()
-    for text in (sig.agency or report.agency.name, chinese_date(sig.date)):
-        if text:
-            p = doc.add_paragraph()
-            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            p.paragraph_format.right_indent = Pt(BODY_PT * 2)
-            add_run(p, text, BODY_FONT, BODY_PT)
+    blocks = [el for el in doc.element.body if el.tag != qn("w:sectPr")]
+    if blocks and blocks[-1].tag == qn("w:p"):  # its last lines (widow control: at least two) go with the 落款
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    doc.add_paragraph().paragraph_format.keep_with_next = True
+    texts = [t for t in (sig.agency or report.agency.name, chinese_date(sig.date)) if t]
+    for i, text in enumerate(texts):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.right_indent = Pt(BODY_PT * 2)
+        p.paragraph_format.keep_with_next = i < len(texts) - 1
+        add_run(p, text, BODY_FONT, BODY_PT)
 
 
 def _core_properties(doc, report: Report) -> None:
@@ -268,7 +318,7 @@ def build_document(report: Report):
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
-    _heading(doc, report.title, title=True)
+    _title(doc, report)
     add_markdown(doc, report.preamble, BODY_FONT, BODY_PT)
     for item in outline(report):
         _heading(doc, item.heading, numbered=bool(item.numeral))

@@ -105,8 +105,9 @@ def _paragraph(doc, size: float, indent_chars: float = 0, first_line: bool = Tru
     p = doc.add_paragraph()
     pf = p.paragraph_format
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    if first_line:
+    if first_line:  # two characters: w:firstLineChars, and the same in points for readers without it
         pf.first_line_indent = Pt(size * 2)
+        p._p.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
     if indent_chars:
         pf.left_indent = Pt(size * indent_chars)
     return p

@@ -79,8 +79,8 @@ def find_chromium() -> str:
     raise UserError(INSTALL_HINT)
 
 
-PAPER = {"paperWidth": 210 / 25.4, "paperHeight": 297 / 25.4, "marginTop": 30 / 25.4, "marginBottom": 28 / 25.4,
-         "marginLeft": 28 / 25.4, "marginRight": 26 / 25.4}  # A4 and the report's margins, for pages without @page
+PAPER = {"paperWidth": 210 / 25.4, "paperHeight": 297 / 25.4, "marginTop": 37 / 25.4, "marginBottom": 35 / 25.4,
+         "marginLeft": 28 / 25.4, "marginRight": 26 / 25.4}  # A4 and the GB/T 9704 margins, for pages without @page
 BLOCKED_URLS = ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]  # a report prints from local files only
 
 
@@ -89,8 +89,8 @@ class ChromiumPrinter:
 
     The browser is driven over its DevTools pipe (``render/cdp.py``): no driver process, one tab reused for
     every document, scripts off, the network blocked. The page's running header and page numbers come from
-    its own ``@page`` rules. The TrueType CJK fonts a page names are swapped for per-page subsets
-    (``render/print_fonts.py``). Thread-safe; a browser that died is started again on the next document.
+    its own ``@page`` rules. The CJK fonts a page names are swapped for per-page TrueType subsets
+    (``render/print_fonts.py``), so the PDF embeds them under their own names. Thread-safe; a browser that died is started again on the next document.
     """
 
     def __init__(self, executable: str | None = None, timeout: float = 60.0) -> None:
