@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE
+from tests.ingest.util import synthetic
 from xxgk.demo import generate
 from xxgk.ingest.pipeline import ingest_file
 from xxgk.params import load_params
@@ -27,9 +28,10 @@ VARIANTS = {
 
 
 def reports():
-    """The sample (2019 format) and a demo report of the 2021 format."""
+    """The sample (2019 format), a demo report of the 2021 format, and a 2021 report whose cells carry notes
+    (「22（其中修订16件）」) that must wrap inside their cells."""
     demo = [r for r in generate(1, (2021,))][0]
-    return {"sample": load_params(SAMPLE), "demo-2021": demo}
+    return {"sample": load_params(SAMPLE), "demo-2021": demo, "notes-2021": synthetic("2021")}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +74,7 @@ def assert_reads_back(report, pdf: Path):
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS))
-@pytest.mark.parametrize("name", ["sample", "demo-2021"])
+@pytest.mark.parametrize("name", ["sample", "demo-2021", "notes-2021"])
 def test_tables_over_page_breaks_read_back_exactly(printed, name, variant):
     import pdfplumber
 
@@ -94,3 +96,14 @@ def test_pages_turned_sideways_or_upside_down_are_read_upright(printed):
         "page 4: its text ran at 270°; read turned upright",
         "page 5: its text ran at 180°; read turned upright",
     ]
+
+
+def test_a_table_runs_on_after_the_text_without_leaving_half_a_page_blank(printed):
+    """表三 (one cell spanning twenty rows) breaks between rows instead of jumping to the next page whole."""
+    import pdfplumber
+
+    _, pdf = printed["notes-2021", "repeated-header"]
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages[:-1]:
+            body = [c for c in page.chars if c["bottom"] < page.height - 80]  # without the page number
+            assert max(c["bottom"] for c in body) > 0.6 * page.height, page.page_number  # not near-empty
