@@ -41,8 +41,10 @@ def engine():
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:
         raise OcrUnavailable(f"OCR is not installed; {INSTALL}") from exc
-    return RapidOCR(intra_op_num_threads=2, inter_op_num_threads=1, use_cls=False,
-                    det_limit_type="max", det_limit_side_len=1600, max_side_len=2400)  # fmt: skip
+    # rec_img_shape: pad short crops (a cell's "0") to 160 px, not 320 — half the recogniser's work
+    return RapidOCR(intra_op_num_threads=2, inter_op_num_threads=1, use_cls=False, det_limit_type="max",
+                    det_limit_side_len=1600, max_side_len=2400, rec_img_shape=[3, 48, 160],
+                    rec_batch_num=12)  # fmt: skip
 
 
 def pdf_pages(path: str | Path, pages: list[int] | None = None) -> list[tuple[int, object, float]]:
@@ -62,10 +64,10 @@ def pdf_pages(path: str | Path, pages: list[int] | None = None) -> list[tuple[in
             page = pdf[i]
             dpi = WORK_DPI
             for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-                l, _, r, _ = obj.get_pos()
+                left, _, r, _ = obj.get_pos()
                 px = obj.get_px_size()[0]
-                if r - l > page.get_width() * 0.5 and px:
-                    dpi = min(WORK_DPI, max(100, round(px / ((r - l) / 72))))
+                if r - left > page.get_width() * 0.5 and px:
+                    dpi = min(WORK_DPI, max(100, round(px / ((r - left) / 72))))
                     break
             img = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
             out.append((i + 1, img, float(dpi)))
@@ -220,15 +222,38 @@ class _Page:
         return self.words
 
 
-def _words(result, masked: list) -> list[dict]:
+def _detect(gray: np.ndarray, dark: np.ndarray, tables: list) -> list[dict]:
+    """OCR word boxes of the page outside the ruled tables: detection runs on the bands that hold ink only."""
+    rest = gray.copy()
+    ink = dark.copy()
+    for x0, y0, x1, y1 in tables:
+        rest[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 255
+        ink[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 0
+    rows = np.flatnonzero(ink.sum(axis=1) > 2)
+    if not rows.size:
+        return []
+    gap = max(40, gray.shape[0] // 20)
+    bands, start, prev = [], rows[0], rows[0]
+    for r in rows[1:]:
+        if r - prev > gap:
+            bands.append((start, prev))
+            start = r
+        prev = r
+    bands.append((start, prev))
+    words = []
+    for a, b in bands:
+        a, b = max(0, a - 10), min(gray.shape[0], b + 11)
+        result = engine()(_bgr(rest[a:b]), use_cls=False)[0]
+        words += _words(result, a)
+    return words
+
+
+def _words(result, dy: int) -> list[dict]:
     words = []
     for quad, text, score in result or []:
-        xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+        xs, ys = [p[0] for p in quad], [p[1] + dy for p in quad]
         w = {"x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys), "score": float(score)}
         w["size"] = max(1.0, (w["bottom"] - w["top"]) * 0.8)
-        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
-        if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in masked):
-            continue
         w["text"] = tidy_cjk_spaces(clean_text(text)).strip()
         if w["text"]:
             words.append(w)
@@ -245,12 +270,7 @@ def page_items(pno: int, img, dpi: float) -> list[tuple[int, float, object]]:
     dark = ruling.dark_mask(gray)
     tables = ruling.find_tables(dark, dpi)
     out: list[tuple[int, float, object]] = [(pno, t.box[1], _grid(t, gray, dark, pno, dpi)) for t in tables]
-    rest = gray.copy()
-    for t in tables:
-        x0, y0, x1, y1 = t.box
-        rest[max(0, y0 - 2) : y1 + 3, max(0, x0 - 2) : x1 + 3] = 255
-    result = engine()(_bgr(rest), use_cls=False)[0] if (rest < 128).any() else None
-    words = _words(result, [])
+    words = _detect(gray, dark, [t.box for t in tables])
     lines = [_line(ln) for ln in pdfwords._lines(words)]
     if not tables:
         grids, lines = pdfwords.rebuild(_Page(words), pno, lines)
