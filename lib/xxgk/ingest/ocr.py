@@ -64,7 +64,7 @@ def pdf_pages(path: str | Path, pages: list[int] | None = None) -> list[tuple[in
             page = pdf[i]
             dpi = WORK_DPI
             for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-                left, _, r, _ = obj.get_pos()
+                left, _, r, _ = obj.get_bounds()
                 px = obj.get_px_size()[0]
                 if r - left > page.get_width() * 0.5 and px:
                     dpi = min(WORK_DPI, max(100, round(px / ((r - left) / 72))))
@@ -152,7 +152,8 @@ def _text_lines(dark: np.ndarray, box, pad: int) -> list[tuple[int, int, int, in
     tall = max(b - a for a, b in runs)
     merged: list[list[int]] = []
     for a, b in runs:  # strokes of one line (三, 二, a dot) separated by small gaps belong together
-        if merged and (a - merged[-1][1] < 0.25 * tall or b - a < 0.35 * tall or merged[-1][1] - merged[-1][0] < 0.35 * tall):
+        short = b - a < 0.35 * tall or merged[-1][1] - merged[-1][0] < 0.35 * tall if merged else False
+        if merged and (a - merged[-1][1] < 0.08 * tall or short):
             merged[-1][1] = b
         else:
             merged.append([a, b])
