@@ -48,9 +48,8 @@ def engine():
 
 
 def pdf_pages(path: str | Path, pages: list[int] | None = None) -> list[tuple[int, object, float]]:
-    """(page number, greyscale PIL image, dpi) of the PDF's pages, rendered at the scan's resolution up to WORK_DPI."""
+    """(page number, greyscale PIL image, dpi) of the PDF's pages, rendered at WORK_DPI."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
 
     try:
         pdf = pdfium.PdfDocument(str(path))
@@ -62,13 +61,7 @@ def pdf_pages(path: str | Path, pages: list[int] | None = None) -> list[tuple[in
             if pages and i + 1 not in pages:
                 continue
             page = pdf[i]
-            dpi = WORK_DPI
-            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-                left, _, r, _ = obj.get_bounds()
-                px = obj.get_px_size()[0]
-                if r - left > page.get_width() * 0.5 and px:
-                    dpi = min(WORK_DPI, max(100, round(px / ((r - left) / 72))))
-                    break
+            dpi = WORK_DPI  # a scan of lower resolution is resampled by pdfium; a higher one needs no more
             img = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
             out.append((i + 1, img, float(dpi)))
     finally:
@@ -96,7 +89,7 @@ def image_pages(path: str | Path) -> list[tuple[int, object, float]]:
 def _to_work_dpi(img, dpi: float):
     from PIL import Image
 
-    if dpi > WORK_DPI * 1.1:
+    if abs(dpi - WORK_DPI) > WORK_DPI * 0.1:  # low-resolution scans gain from resampling before deskewing
         s = WORK_DPI / dpi
         return img.resize((round(img.width * s), round(img.height * s)), Image.Resampling.LANCZOS), float(WORK_DPI)
     return img, dpi
@@ -269,7 +262,7 @@ def page_items(pno: int, img, dpi: float) -> list[tuple[int, float, object]]:
     img, _angle = deskew(img)
     gray = np.asarray(img)
     dark = ruling.dark_mask(gray)
-    tables = ruling.find_tables(dark, dpi)
+    tables = ruling.find_tables(gray, dpi)
     out: list[tuple[int, float, object]] = [(pno, t.box[1], _grid(t, gray, dark, pno, dpi)) for t in tables]
     words = _detect(gray, dark, [t.box for t in tables])
     lines = [_line(ln) for ln in pdfwords._lines(words)]

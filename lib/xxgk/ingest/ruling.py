@@ -19,11 +19,17 @@ class RuledTable:
 
 
 def dark_mask(gray: np.ndarray) -> np.ndarray:
-    """Ink pixels of a greyscale page (Otsu threshold, never lighter than mid-grey)."""
+    """Ink pixels of a greyscale page (Otsu threshold, never lighter than mid-grey; specks dropped)."""
     import cv2
 
     t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return (gray < min(t, 170)).astype(np.uint8)
+    dark = (gray < min(t, 170)).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    speck = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= 2)  # scanner speckles are not ink
+    speck = speck[speck > 0]
+    if speck.size:
+        dark[np.isin(labels, speck)] = 0
+    return dark
 
 
 def _positions(values: list[float], tol: float) -> list[float]:
@@ -37,14 +43,19 @@ def _positions(values: list[float], tol: float) -> list[float]:
     return [sum(c) / len(c) for c in out]
 
 
-def find_tables(dark: np.ndarray, dpi: float) -> list[RuledTable]:
+def find_tables(gray: np.ndarray, dpi: float) -> list[RuledTable]:
     """The ruled tables of a page: components of crossing ruling lines at least 3 rows by 2 columns."""
     import cv2
 
-    h, w = dark.shape
+    h, w = gray.shape
+    # thin rules of a blurred low-resolution scan are light grey: a lenient threshold, gaps bridged
+    dark = (gray < 200).astype(np.uint8)
+    gap = max(3, round(dpi / 50))
     min_len = max(20, int(dpi * 0.25))  # a rule is at least 1/4 inch long; character strokes are shorter
-    horiz = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
-    vert = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
+    h_close = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
+    v_close = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
+    horiz = cv2.morphologyEx(h_close, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
+    vert = cv2.morphologyEx(v_close, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
     # bridge small breaks of scanned lines
     horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
     vert = cv2.dilate(vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
