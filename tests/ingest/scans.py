@@ -35,11 +35,11 @@ def skewed(img, angle: float = 1.5, seed: int = 0):
     import numpy as np
     from PIL import Image, ImageFilter
 
-    rot = img.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255).filter(ImageFilter.GaussianBlur(0.6))
+    rot = img.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255).filter(ImageFilter.GaussianBlur(0.5))
     a = np.asarray(rot).astype(np.int16)
     rng = np.random.default_rng(seed)
-    a = a + rng.normal(0, 12, a.shape).astype(np.int16)
-    a[rng.random(a.shape) < 0.002] = 0
+    a = a + rng.normal(0, 8, a.shape).astype(np.int16)
+    a[rng.random(a.shape) < 0.0005] = 0
     return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
 
 
