@@ -101,7 +101,7 @@ def test_png_of_title_and_review_table(tmp_path):
     png = tmp_path / "report.png"
     scans.skewed(scans.stacked([scans.title_band(p1), p5]), -1.5).save(png, dpi=(150, 150))
     doc = read_source(png)
-    assert doc.kind == "ocr" and "淮安市人民政府2024年政府信息公开工作年度报告" in doc.all_text()
+    assert doc.kind == "ocr" and "淮安市人民政府\n2024年政府信息公开工作年度报告" in doc.all_text()
     got = ingest_file(png)
     assert list(rows(got.report, "t4").values()) == HUAIAN_T4
     assert got.report.provenance["t4.review.total"].source.startswith("page 1, box (")

@@ -262,6 +262,7 @@ def page_items(pno: int, img, dpi: float) -> list[tuple[int, float, object]]:
     img, _angle = deskew(img)
     gray = np.asarray(img)
     dark = ruling.dark_mask(gray)
+    gray = np.where((gray < 128) & (dark == 0), 255, gray).astype(np.uint8)  # the specks dropped from the ink
     tables = ruling.find_tables(gray, dpi)
     out: list[tuple[int, float, object]] = [(pno, t.box[1], _grid(t, gray, dark, pno, dpi)) for t in tables]
     words = _detect(gray, dark, [t.box for t in tables])

@@ -25,7 +25,7 @@ def dark_mask(gray: np.ndarray) -> np.ndarray:
     t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     dark = (gray < min(t, 170)).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
-    speck = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= 2)  # scanner speckles are not ink
+    speck = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= 4)  # scanner speckles are not ink (a 。 is larger)
     speck = speck[speck > 0]
     if speck.size:
         dark[np.isin(labels, speck)] = 0
