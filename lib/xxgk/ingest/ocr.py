@@ -174,17 +174,24 @@ def _recognise(gray: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list
     return [(t, float(s)) for t, s in res]
 
 
-def _cell_text(parts: list[tuple[str, float]]) -> tuple[str, float]:
+_LOOKALIKE = str.maketrans("Iil|Oo", "111100")
+
+
+def _cell_text(parts: list[tuple[str, float]]) -> tuple[str, float, str | None]:
+    """A cell's text, its confidence, and the raw reading when a digit look-alike was mapped (「I1」 → 11)."""
     text = tidy_cjk_spaces(clean_text("".join(t for t, _ in parts))).strip()
     conf = min((s for _, s in parts), default=1.0)
-    if parts and _NUMERIC.fullmatch(text.replace(" ", "")):  # digits: common confusions are not guessed, only doubted
+    if parts and _NUMERIC.fullmatch(text.replace(" ", "")):
         text = text.replace(" ", "").replace("，", ",").replace("。", ".")
-    return text, conf
+    if re.fullmatch(r"[\dIil|Oo]+", text) and not text.isdigit() and (re.search(r"\d", text) or len(text) == 1):
+        # a look-alike next to digits is read as the digit, never trusted on its own: the identities decide
+        return text.translate(_LOOKALIKE), min(conf, 0.5), text
+    return text, conf, None
 
 
 def _grid(table, gray, dark, pno: int, dpi: float) -> Grid:
     """A ruled table as a grid: every cell recognised from its crop, merged cells sharing one origin."""
-    pad = max(3, round(dpi / 50))
+    pad = max(4, round(dpi / 30))  # clear of the grey edges of the rules
     jobs = []
     for _r, _c, _rs, _cs, box in table.cells:
         jobs.append(_text_lines(dark, box, pad))
@@ -192,11 +199,11 @@ def _grid(table, gray, dark, pno: int, dpi: float) -> Grid:
     res = iter(_recognise(gray, flat))
     slots: dict[tuple[int, int], GCell] = {}
     for (r, c, rs, cs, box), lines in zip(table.cells, jobs):
-        text, conf = _cell_text([next(res) for _ in lines])
+        text, conf, raw = _cell_text([next(res) for _ in lines])
         src = f"page {pno}, box ({box[0]},{box[1]},{box[2]},{box[3]}) px at {round(dpi)} dpi"
         g = GCell(text, src, box if rs > 1 or cs > 1 else None, confidence=round(conf, 3))
         if conf < LOW:
-            g.uncertain, g.reason = True, f"OCR confidence {conf:.2f}"
+            g.uncertain, g.reason = True, f"OCR confidence {conf:.2f}" + (f" (read as 「{raw}」)" if raw else "")
         for rr in range(r, r + rs):
             for cc in range(c, c + cs):
                 slots[(rr, cc)] = g
