@@ -183,6 +183,9 @@ def _cell_text(parts: list[tuple[str, float]]) -> tuple[str, float, str | None]:
     conf = min((s for _, s in parts), default=1.0)
     if parts and _NUMERIC.fullmatch(text.replace(" ", "")):
         text = text.replace(" ", "").replace("，", ",").replace("。", ".")
+    core = text.strip(".,-_'`·:;，。、")
+    if core != text and core.isdigit():  # a speck read as a mark beside the digits (「0-」, 「0.」)
+        return core, min(conf, 0.5), text
     if re.fullmatch(r"[\dIil|Oo]+", text) and not text.isdigit() and (re.search(r"\d", text) or len(text) == 1):
         # a look-alike next to digits is read as the digit, never trusted on its own: the identities decide
         return text.translate(_LOOKALIKE), min(conf, 0.5), text

@@ -19,21 +19,33 @@ class RuledTable:
 
 
 def dark_mask(gray: np.ndarray) -> np.ndarray:
-    """Ink pixels of a greyscale page (Otsu threshold, never lighter than mid-grey; specks dropped)."""
+    """Ink pixels of a greyscale page, specks dropped: light grey counts on a clean page (the faint strokes of
+    a low-resolution scan), only dark grey on a noisy one."""
     import cv2
 
     t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    dark = (gray < max(t, 200)).astype(np.uint8)  # the faint strokes of a low-resolution scan are ink
+    dark, specks = _despeckle((gray < max(t, 200)).astype(np.uint8))
+    if specks > gray.size / 20000:  # noisy: light grey is mostly noise
+        dark, _ = _despeckle((gray < min(t, 170)).astype(np.uint8))
+    return dark
+
+
+def _despeckle(dark: np.ndarray) -> tuple[np.ndarray, int]:
+    """Drop small dots away from any other ink (a decimal point sits by its digits); how many were dropped."""
+    import cv2
+
     n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
-    # scanner speckles are not ink: small dots away from any other ink (a decimal point sits by its digits)
     speck = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] <= 12)
     speck = speck[speck > 0]
-    if speck.size:
-        small = np.isin(labels, speck)
-        big = (dark > 0) & ~small
-        near = cv2.dilate(big.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (13, 13))) > 0
-        dark[small & ~near] = 0
-    return dark
+    if not speck.size:
+        return dark, 0
+    small = np.isin(labels, speck)
+    big = (dark > 0) & ~small
+    near = cv2.dilate(big.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (13, 13))) > 0
+    drop = small & ~near
+    dark[drop] = 0
+    n_drop, _ = cv2.connectedComponents(drop.astype(np.uint8))
+    return dark, n_drop - 1
 
 
 def _positions(values: list[float], tol: float) -> list[float]:
