@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--year", type=int, help="report year, when the document does not say")
     i.add_argument("--agency-id", help="agency id slug (default: derived from the name)")
     i.add_argument("--force", action="store_true", help="overwrite existing params files")
+    i.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
+                   help="OCR scanned PDFs and images: auto = when a PDF has no text layer, and always for images")  # fmt: skip
 
     f = sub.add_parser("form", help="write an Excel data-entry form in the official layout")
     f.add_argument("--year", type=int, required=True)

@@ -32,8 +32,12 @@ PACKAGES = (
     ("openpyxl", "openpyxl", False),
     ("docx", "python-docx", False),
     ("pdfplumber", "pdfplumber", False),
+    ("rapidocr_onnxruntime", "rapidocr-onnxruntime", False),
 )
 PIP_HINT = "install the project into the venv: .venv/bin/pip install -e ."
+#: optional extras and what they are for, named in the fix line
+EXTRA_HINT = {"rapidocr-onnxruntime": "needed for OCR of scanned PDFs and images: pip install 'xxgk[ocr]' "
+                                      "(in a checkout: .venv/bin/pip install -e '.[ocr]')"}
 TINY_HTML = '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><body><p>政府信息公开工作年度报告 doctor</p></body></html>'
 
 
@@ -52,13 +56,13 @@ class _Report:
 def _packages(rep: _Report) -> None:
     for module, dist, essential in PACKAGES:
         if importlib.util.find_spec(module) is None:
-            rep.line(False, f"python package {dist}", "not installed", PIP_HINT, essential)
+            rep.line(False, f"python package {dist}", "not installed", EXTRA_HINT.get(dist, PIP_HINT), essential)
             continue
         try:
             version = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             version = "?"
-        rep.line(True, f"python package {dist}", version)
+        rep.line(True, f"python package {dist}", version + (" (OCR available)" if dist in EXTRA_HINT else ""))
 
 
 def _kernel(rep: _Report) -> None:

@@ -15,7 +15,7 @@ from xxgk.params import params_path
 from xxgk.params_write import save_params
 
 
-def read_any(path: str, year: int | None = None, agency_id: str | None = None) -> Ingested:
+def read_any(path: str, year: int | None = None, agency_id: str | None = None, ocr: str = "auto") -> Ingested:
     """Ingest a report file; Excel data-entry forms go to ``xxgk.ingest.xlsx``."""
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm") or suffix in convert.TO_XLSX:
@@ -32,7 +32,7 @@ def read_any(path: str, year: int | None = None, agency_id: str | None = None) -
         if agency_id:
             report.agency.id = agency_id
         return Ingested(report, [], str(path))
-    return ingest_file(path, year=year, agency_id=agency_id)
+    return ingest_file(path, year=year, agency_id=agency_id, ocr=ocr)
 
 
 def check(ingested: Ingested) -> tuple[list, str]:
@@ -85,7 +85,7 @@ def main(args) -> int:
     info = sys.stderr if args.json else sys.stdout
     for path in args.files:
         try:
-            ingested = read_any(path, args.year, args.agency_id)
+            ingested = read_any(path, args.year, args.agency_id, getattr(args, "ocr", "auto"))
             _, checker_text = check(ingested)
             report = ingested.report
             if args.json:

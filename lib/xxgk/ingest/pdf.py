@@ -12,8 +12,8 @@ from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, c
 _PAGE_NO = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,3}\s*页?)?[-—–\s]*$")
 
 
-def read_pdf(path: str | Path, rules: bool = True) -> SourceDoc:
-    """Read a PDF with a text layer into a SourceDoc; refuse scanned PDFs.
+def read_pdf(path: str | Path, rules: bool = True, ocr: str = "auto") -> SourceDoc:
+    """Read a PDF into a SourceDoc from its text layer, or through OCR (``ocr``: auto = when it has none).
 
     ``rules=False`` ignores ruling lines and rebuilds every table from word positions.
     """
@@ -28,8 +28,11 @@ def read_pdf(path: str | Path, rules: bool = True) -> SourceDoc:
     with pdf:
         try:
             pages = list(pdf.pages)
-            if not any(p.chars for p in pages):
-                raise IngestError(path, "the PDF has no text layer (a scanned document?); run OCR on it first")
+            scanned = ocr == "always" or not any(p.chars for p in pages)
+            if scanned and ocr == "never":
+                raise IngestError(path, "the PDF has no text layer (a scanned document?); read it with --ocr auto")
+            if scanned:
+                pages = []
             items: list[tuple[int, float, object]] = []
             for pno, page in enumerate(pages, 1):
                 items.extend(_page_items(page, pno, rules))
@@ -37,6 +40,10 @@ def read_pdf(path: str | Path, rules: bool = True) -> SourceDoc:
             raise
         except Exception as exc:
             raise IngestError(path, f"cannot read the PDF ({exc.__class__.__name__}: {exc})") from exc
+    if scanned:
+        from xxgk.ingest.ocr import read_scanned
+
+        return read_scanned(path)
     doc.blocks = _paragraphs(_drop_running(items, len(pages)))
     return doc
 

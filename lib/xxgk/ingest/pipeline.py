@@ -16,6 +16,7 @@ READERS = {
     ".txt": "text", ".text": "text", ".md": "text",
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
     ".docx": "docx", ".pdf": "pdf",
+    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
 }  # fmt: skip
 TABLE_OF_SECTION = {"s2": "t2", "s3": "t3", "s4": "t4"}
 
@@ -34,8 +35,8 @@ class Ingested:
         return [cid for cid, p in self.report.provenance.items() if p.uncertain]
 
 
-def read_source(path: str | Path) -> SourceDoc:
-    """Read a file with the reader for its type."""
+def read_source(path: str | Path, ocr: str = "auto") -> SourceDoc:
+    """Read a file with the reader for its type (``ocr``: auto|never|always, for scanned PDFs and images)."""
     path = Path(path)
     if not path.is_file():
         raise IngestError(path, "no such file")
@@ -57,7 +58,13 @@ def read_source(path: str | Path) -> SourceDoc:
     if kind == "pdf":
         from xxgk.ingest.pdf import read_pdf
 
-        return read_pdf(path)
+        return read_pdf(path, ocr=ocr)
+    if kind == "image":
+        if ocr == "never":
+            raise IngestError(path, "an image can only be read with OCR; --ocr never was given")
+        from xxgk.ingest.ocr import read_scanned
+
+        return read_scanned(path)
     target = convert.target_of(path)
     if target == "html":
         from xxgk.ingest.html import parse_html
@@ -75,7 +82,7 @@ def read_source(path: str | Path) -> SourceDoc:
     if target == "xlsx":
         raise IngestError(path, f"a {path.suffix} sheet is read as the Excel data-entry form: use xxgk ingest")
     raise IngestError(path, f"unsupported file type {path.suffix or '(none)'}; expected .pdf, .html, .docx, .doc, "
-                            ".wps, .rtf, .odt, .mht, .xlsx, .xls, .et or .txt")  # fmt: skip
+                            ".wps, .rtf, .odt, .mht, .xlsx, .xls, .et, .txt or an image (.png .jpg .tif)")  # fmt: skip
 
 
 def _sniff(path: Path) -> str | None:
@@ -92,9 +99,9 @@ def _sniff(path: Path) -> str | None:
     return None
 
 
-def ingest_file(path: str | Path, year: int | None = None, agency_id: str | None = None) -> Ingested:
+def ingest_file(path: str | Path, year: int | None = None, agency_id: str | None = None, ocr: str = "auto") -> Ingested:
     """Ingest one published report file."""
-    return ingest_doc(read_source(path), year=year, agency_id=agency_id)
+    return ingest_doc(read_source(path, ocr), year=year, agency_id=agency_id)
 
 
 def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = None) -> Ingested:
@@ -132,6 +139,10 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
     report.source = doc.path
     _narrative(report, layout, fmt, doubts)
     _tables(report, doc, layout, fmt, doubts)
+    if doc.kind == "ocr":
+        from xxgk.ingest.ocrcheck import confirm
+
+        doubts.extend(confirm(report, fmt))
     sig = _signature(layout.tail, name)
     report.signature = sig
     report.published = (
