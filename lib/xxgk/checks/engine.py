@@ -16,6 +16,8 @@ from xxgk.model import Report
 from xxgk.params import load_params, params_path
 
 REPORT_SUFFIXES = (".yaml", ".yml", ".json")
+#: files in a params directory that are not reports: the office roster (collect state files start with a dot)
+NOT_REPORTS = ("agencies.yaml",)
 
 #: every rule of spec §4 that is implemented, in the order findings are listed
 RULE_ORDER = (
@@ -72,7 +74,8 @@ def report_files(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES)
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+                           and f.name not in NOT_REPORTS and not f.name.startswith("."))  # fmt: skip
             if not found:
                 raise UserError(f"{p}: no report files (*.yaml, *.json) in this directory")
             out.extend(found)
