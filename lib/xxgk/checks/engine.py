@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # importing the rule modules registers their rules
-from xxgk.checks import crossyear, narrative, procedural, tables  # noqa: F401
+from xxgk.checks import consolidation, crossyear, narrative, procedural, tables  # noqa: F401
 from xxgk.checks.base import RULES, Finding
 from xxgk.checks.context import Ctx
+from xxgk.checks.review import apply_reviews
 from xxgk.errors import UserError
 from xxgk.interchange import load_report
 from xxgk.model import Report
@@ -25,7 +26,7 @@ RULE_ORDER = (
     "T2-19-INT", "T2-21-INT", "T2-19-PUB", "T3-OTHER-HIGH",
     "X-CARRY", "X-VALID-21", "X-ITEMS-19", "X-SIMILAR",
     "N-APPS", "N-OUTCOMES", "N-T2", "N-T4", "N-FEE", "N-YEAR",
-    "P1", "P2", "P3", "P4", "P5", "P7", "P8",
+    "P1", "P2", "P3", "P4", "P5", "P7", "P8", "H-SUM",
 )  # fmt: skip
 if set(RULE_ORDER) != set(RULES):  # pragma: no cover - guards adding a rule without listing it
     raise RuntimeError(f"rule order out of date: {sorted(set(RULE_ORDER) ^ set(RULES))}")
@@ -47,7 +48,7 @@ def check_report(report: Report, previous: Report | None = None, params_dir: str
         if r.cross_year and previous is None:
             continue
         findings.extend(r.func(ctx))
-    return findings
+    return apply_reviews(report, findings)
 
 
 @dataclass
