@@ -94,7 +94,7 @@ def collect(folder: str | Path, year: int, params_dir: str | Path, roster: Roste
         distinct = {d for _, d, _ in subs}
         if len(distinct) > 1:
             names = ", ".join(p.name for p, _, _ in subs)
-            for path, d, _ in subs:
+            for path, _d, _ in subs:
                 result.outcomes.append(Outcome(str(path), DUPLICATE, aid, f"{len(subs)} different submissions of "
                                                f"{aid} in this folder ({names}); none merged — keep one"))  # fmt: skip
             continue
