@@ -3,6 +3,7 @@ inconsistent, one with a warning later reviewed), the status board at each step,
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
@@ -234,7 +235,7 @@ def test_rollup_blank_only_where_every_member_is_blank(office, tmp_path):
     _, params, roster, this_year = office
     p2 = tmp_path / "params"
     shutil.copytree(params, p2)
-    a, b = this_year["town-1"], this_year["town-2"]
+    a, b = copy.deepcopy(this_year["town-1"]), copy.deepcopy(this_year["town-2"])
     a.cells["t2.fees.amount"] = type(a.cells["t2.fees.amount"]).blank()
     b.cells["t2.fees.amount"] = type(b.cells["t2.fees.amount"]).blank()
     a.cells["t2.licensing.decisions"] = type(a.cells["t2.licensing.decisions"]).blank()
