@@ -245,3 +245,22 @@ def test_rollup_blank_only_where_every_member_is_blank(office, tmp_path):
     assert report.cell("t2.fees.amount").state == "blank"
     assert report.value("t2.licensing.decisions") == b.value("t2.licensing.decisions")
     assert report.provenance["t2.licensing.decisions"].source == f"汇总：town-2 {b.value('t2.licensing.decisions')}"
+
+
+def test_build_shows_explained_and_consolidated(office):
+    """One small real build: the reviewed report's analysis page says 已说明 with the reason; the board says built."""
+    from tests.batch.test_batch_run import xxgk
+
+    root, params, roster, _ = office
+    if not params_path(params, 2022, "gov").is_file():
+        pytest.skip("needs test_the_whole_january")
+    out = root / "build"
+    r = xxgk("build", "--params", params, "--out", out, "--agency", "[dg][eo]*[7v]", "--year", "2022",
+             "--formats", "html", "--jobs", 2, "--quiet", "--no-site", timeout=300)  # fmt: skip
+    assert r.returncode == 0, r.stdout + r.stderr
+    page = (out / "2022" / WARNED / "analysis.html").read_text(encoding="utf-8")
+    assert "已说明" in page and "年中清理规范性文件1件未计入废止" in page
+    assert "H-SUM" not in (out / "2022" / "gov" / "analysis.html").read_text(encoding="utf-8")
+    rows = _board(office, dt.date(2023, 2, 7))
+    assert (rows[WARNED].state, rows[WARNED].explained) == ("published", 1)  # built and its date has passed
+    assert rows["gov"].state == "incomplete"  # the consolidated report's narrative is still to be written
