@@ -9,6 +9,7 @@ import sys
 
 from xxgk import __version__
 from xxgk.errors import UserError
+from xxgk.office import cli as office_cli
 
 # command → "module:function"; the function takes the parsed arguments and returns the exit code
 COMMANDS = {
@@ -20,6 +21,7 @@ COMMANDS = {
     "form": "xxgk.render.excel:main",
     "new": "xxgk.newyear:main",
     "demo": "xxgk.demo:main",
+    **office_cli.COMMANDS,
 }
 
 
@@ -86,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--years", default="2019-2024", help="a year or a range, e.g. 2019-2024")
     d.add_argument("--out", default="demo-params", metavar="DIR")
     d.add_argument("--seed", type=int, default=1)
+
+    office_cli.add_parsers(sub)  # forms, collect, status, review, rollup
     return p
 
 

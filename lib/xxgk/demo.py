@@ -365,8 +365,25 @@ def generate(n_agencies: int, years, seed: int = 1):
             yield demo_report(st, year)
 
 
+DEMO_GOVERNMENT = Agency("demo-gov", "示例县人民政府（示例）", "县级政府")
+
+
+def demo_roster(n_agencies: int, seed: int = 1) -> str:
+    """The office roster of the demo: the county government and every demo agency under it."""
+    from xxgk.roster import Member, dump_roster
+
+    towns = ("乡镇人民政府", "街道办事处")
+    members = [Member(DEMO_GOVERNMENT.id, DEMO_GOVERNMENT.name, DEMO_GOVERNMENT.level, group="本级政府")]
+    members += [Member(a.id, a.name, a.level, a.parent, group="乡镇街道" if a.level in towns else "部门")
+                for a in demo_agencies(n_agencies, seed)]  # fmt: skip
+    return dump_roster(members)
+
+
 def write_demo(out: str | Path, n_agencies: int, years, seed: int = 1) -> list[Path]:
-    """Write demo params files to ``<out>/<year>/<agency>.yaml``; return their paths."""
+    """Write demo params files to ``<out>/<year>/<agency>.yaml`` and the roster ``<out>/agencies.yaml``."""
+    from xxgk.params_write import write_text_atomic
+
+    write_text_atomic(Path(out) / "agencies.yaml", demo_roster(n_agencies, seed))
     return [save_params(r, params_path(out, r.year, r.agency.id)) for r in generate(n_agencies, years, seed)]
 
 

@@ -84,6 +84,17 @@ class Provenance:
 
 
 @dataclass
+class Review:
+    """An analyst's judgement that a finding was examined: the rule, the cell values it was judged on, why, who, when."""
+
+    rule: str
+    cells: dict = field(default_factory=dict)  # cell id → the value judged on (int, Decimal or None for blank)
+    reason: str = ""
+    by: str | None = None
+    at: dt.date | dt.datetime | None = None
+
+
+@dataclass
 class Agency:
     """The reporting agency."""
 
@@ -138,6 +149,8 @@ class Report:
     signature: Signature | None = None
     contact: str | None = None
     provenance: dict[str, Provenance] = field(default_factory=dict)
+    reviews: list[Review] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)  # a consolidated report's member agency ids (H-SUM)
     source: str | None = field(default=None, compare=False)
 
     @property
@@ -188,6 +201,7 @@ __all__ = [
     "ModelError",
     "Provenance",
     "Report",
+    "Review",
     "Signature",
     "ValueTextError",
     "cell_from_text",

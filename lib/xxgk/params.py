@@ -30,12 +30,13 @@ from xxgk.model import (
     ValueTextError,
     cell_from_text,
 )
+from xxgk.params_review import read_members, read_reviews
 from xxgk.values import expected_text
 
 TABLE_KEYS = {"table2": "t2", "table3": "t3", "table4": "t4"}
 TOP_KEYS = (
     "agency", "year", "format", "published", "contact", "signature", "preamble", "sections",
-    "table2", "table3", "table4", "extensions", "provenance",
+    "table2", "table3", "table4", "extensions", "provenance", "members", "review",
 )  # fmt: skip
 AGENCY_KEYS = ("id", "name", "level", "parent")
 INVALID = object()
@@ -143,8 +144,11 @@ def _did_you_mean(key: str, allowed) -> str:
     return f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
 
 
-def load_params(path: str | Path) -> Report:
-    """Load a params YAML file into a Report; raise ParamsError listing every problem."""
+def load_params(path: str | Path, agencies: dict[str, Agency] | None = None) -> Report:
+    """Load a params YAML file into a Report; raise ParamsError listing every problem.
+
+    ``agencies`` (id → Agency, e.g. from the office roster) supplies what the file omits: name, level, parent.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -152,10 +156,10 @@ def load_params(path: str | Path) -> Report:
         raise ParamsError([Problem(str(path), None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
     except OSError as exc:
         raise ParamsError([Problem(str(path), None, f"cannot read: {exc.strerror}")]) from exc
-    return loads_params(text, str(path))
+    return loads_params(text, str(path), agencies)
 
 
-def loads_params(text: str, file: str = "<params>") -> Report:
+def loads_params(text: str, file: str = "<params>", agencies: dict[str, Agency] | None = None) -> Report:
     """Load params YAML text into a Report; raise ParamsError listing every problem."""
     try:
         loader = _Loader(text)
@@ -170,15 +174,15 @@ def loads_params(text: str, file: str = "<params>") -> Report:
     top = r.mapping(root, "top level", TOP_KEYS)
     if r.problems and not top:
         raise ParamsError(r.problems)
-    report = _read(r, top, root)
+    report = _read(r, top, root, agencies)
     if r.problems:
         raise ParamsError(r.problems)
     report.source = file
     return report
 
 
-def _read(r: _Reader, top: dict, root) -> Report:
-    agency = _read_agency(r, top.get("agency", (None, None))[1], root)
+def _read(r: _Reader, top: dict, root, agencies=None) -> Report:
+    agency = _read_agency(r, top.get("agency", (None, None))[1], root, agencies)
     year_node = top.get("year", (None, None))[1]
     year = None
     if year_node is None:
@@ -213,10 +217,14 @@ def _read(r: _Reader, top: dict, root) -> Report:
         _read_extensions(r, top["extensions"][1], report)
     if "provenance" in top:
         _read_provenance(r, top["provenance"][1], report, fmt)
+    if "members" in top:
+        read_members(r, top["members"][1], report)
+    if "review" in top:
+        read_reviews(r, top["review"][1], report, fmt)
     return report
 
 
-def _read_agency(r: _Reader, node, root) -> Agency:
+def _read_agency(r: _Reader, node, root, agencies=None) -> Agency:
     if node is None:
         r.problem(root, "agency: missing (id, name, level)")
         return Agency("unknown", "")
@@ -224,6 +232,16 @@ def _read_agency(r: _Reader, node, root) -> Agency:
     aid = r.text(m.get("id", (None, None))[1], "agency.id", required=True) or "unknown"
     if aid != "unknown" and not AGENCY_ID.match(aid):
         r.problem(m["id"][1], f"agency.id: {aid!r} must be a slug of lower-case letters, digits and '-'")
+    known = (agencies or {}).get(aid)
+    if agencies is not None and known is None and aid != "unknown":
+        r.problem(m["id"][1], f"agency.id: {aid!r} is not in the roster (params/agencies.yaml)")
+    if known is not None:  # the roster holds name, level and parent; the file may omit them
+        name = r.text(m.get("name", (None, None))[1], "agency.name") or known.name
+        level = r.text(m.get("level", (None, None))[1], "agency.level") or known.level
+        parent = r.text(m.get("parent", (None, None))[1], "agency.parent") or known.parent
+        if level not in AGENCY_LEVELS:
+            r.problem(m["level"][1], f"agency.level: unknown level {level!r}{_did_you_mean(level, AGENCY_LEVELS)}")
+        return Agency(aid, name, level, parent)
     name = r.text(m.get("name", (None, None))[1], "agency.name", required=True) or ""
     level = r.text(m.get("level", (None, None))[1], "agency.level") or AGENCY_LEVELS[0]
     if level not in AGENCY_LEVELS:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xxgk.model import BLANK, NA, Cell, Report
 from xxgk.params import TABLE_KEYS
+from xxgk.params_review import dump_office
 from xxgk.values import canonical_text
 
 _PLAIN_SAFE = re.compile(r"^[\w\u3400-\u9fff（）、·]+$")
@@ -129,6 +130,7 @@ def dump_params(report: Report) -> str:
             if p.reason:
                 parts.append(f"reason: {quote(p.reason)}")
             out.append(f"  {cid}: {{{', '.join(parts)}}}")
+    out.extend(dump_office(report, quote))
     return "\n".join(out) + "\n"
 
 

@@ -10,7 +10,7 @@ from tests.checks.helpers import make, only, put, t3_rows, t4_rows
 from xxgk.checks import RULE_ORDER, RULES, check_report
 
 SPEC_RULES = """T3-BAL T3-ROWSUM T3-R7 T3-NONNEG T4-GROUP T4-NONNEG T2-19-INT T2-21-INT T2-19-PUB T3-OTHER-HIGH
-X-CARRY X-VALID-21 X-ITEMS-19 X-SIMILAR N-APPS N-OUTCOMES N-T2 N-T4 N-FEE N-YEAR P1 P2 P3 P4 P5 P7 P8""".split()
+X-CARRY X-VALID-21 X-ITEMS-19 X-SIMILAR N-APPS N-OUTCOMES N-T2 N-T4 N-FEE N-YEAR P1 P2 P3 P4 P5 P7 P8 H-SUM""".split()
 
 
 def test_every_rule_is_registered_in_order():

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 ERROR, WARNING = "error", "warning"
 FAIL, NOT_ASSESSABLE, PASS = "fail", "not_assessable", "pass"
+#: a failed finding an analyst examined (a ``review:`` entry whose cell values still hold): 已说明, not failing
+EXPLAINED = "explained"
 
 
 @dataclass(frozen=True)
@@ -18,11 +20,15 @@ class Finding:
     status: str
     message: str
     cells: tuple[str, ...] = ()
+    reason: str | None = None  # the analyst's reason, for an explained finding
 
     def to_dict(self) -> dict:
         """The JSON form used by ``xxgk check --json``."""
-        return {"rule": self.rule, "severity": self.severity, "status": self.status,
-                "message": self.message, "cells": list(self.cells)}  # fmt: skip
+        d = {"rule": self.rule, "severity": self.severity, "status": self.status,
+             "message": self.message, "cells": list(self.cells)}  # fmt: skip
+        if self.reason is not None:
+            d["reason"] = self.reason
+        return d
 
     @property
     def is_error(self) -> bool:

@@ -7,15 +7,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # importing the rule modules registers their rules
-from xxgk.checks import crossyear, narrative, procedural, tables  # noqa: F401
+from xxgk.checks import consolidation, crossyear, narrative, procedural, tables  # noqa: F401
 from xxgk.checks.base import RULES, Finding
 from xxgk.checks.context import Ctx
+from xxgk.checks.review import apply_reviews
 from xxgk.errors import UserError
 from xxgk.interchange import load_report
 from xxgk.model import Report
 from xxgk.params import load_params, params_path
 
 REPORT_SUFFIXES = (".yaml", ".yml", ".json")
+#: files in a params directory that are not reports: the office roster (collect state files start with a dot)
+NOT_REPORTS = ("agencies.yaml",)
 
 #: every rule of spec §4 that is implemented, in the order findings are listed
 RULE_ORDER = (
@@ -23,7 +26,7 @@ RULE_ORDER = (
     "T2-19-INT", "T2-21-INT", "T2-19-PUB", "T3-OTHER-HIGH",
     "X-CARRY", "X-VALID-21", "X-ITEMS-19", "X-SIMILAR",
     "N-APPS", "N-OUTCOMES", "N-T2", "N-T4", "N-FEE", "N-YEAR",
-    "P1", "P2", "P3", "P4", "P5", "P7", "P8",
+    "P1", "P2", "P3", "P4", "P5", "P7", "P8", "H-SUM",
 )  # fmt: skip
 if set(RULE_ORDER) != set(RULES):  # pragma: no cover - guards adding a rule without listing it
     raise RuntimeError(f"rule order out of date: {sorted(set(RULE_ORDER) ^ set(RULES))}")
@@ -45,7 +48,7 @@ def check_report(report: Report, previous: Report | None = None, params_dir: str
         if r.cross_year and previous is None:
             continue
         findings.extend(r.func(ctx))
-    return findings
+    return apply_reviews(report, findings)
 
 
 @dataclass
@@ -72,7 +75,8 @@ def report_files(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES)
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
+                           and f.name not in NOT_REPORTS and not f.name.startswith("."))  # fmt: skip
             if not found:
                 raise UserError(f"{p}: no report files (*.yaml, *.json) in this directory")
             out.extend(found)

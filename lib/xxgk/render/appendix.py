@@ -20,7 +20,7 @@ T2_DECISION_ROWS = ("licensing", "punishment", "coercion")
 T4_GROUPS = ("review", "direct_suit", "suit_after_review")
 
 SEVERITY = {"error": "错误", "warning": "警告"}
-STATUS = {"fail": "未通过", "not_assessable": "无法判断", "pass": "通过"}
+STATUS = {"fail": "未通过", "not_assessable": "无法判断", "pass": "通过", "explained": "已说明"}
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
 _ANNOTATION = re.compile(r"（[^（）]*）$")
 
@@ -43,6 +43,9 @@ def findings_html(findings, summary: dict) -> str:
     shown = [f for f in findings if f.status != "pass"]
     counts = (f"错误 {summary.get('errors', 0)} 项，警告 {summary.get('warnings', 0)} 项，"
               f"无法判断 {summary.get('not_assessable', 0)} 项。")  # fmt: skip
+    explained = sum(1 for f in shown if f.status == "explained")
+    if explained:
+        counts += f"另有已说明 {explained} 项（分析人员已审核，数值未变）。"
     out = ['<section class="findings"><h3>一、校验结果</h3>', f"<p>{counts}</p>"]
     if not shown:
         out.append("<p>未发现问题：全部校验规则通过。</p></section>")
@@ -54,11 +57,16 @@ def findings_html(findings, summary: dict) -> str:
         out.append(
             f'<tr class="{html.escape(cls, quote=True)}"><td class="rule">{html.escape(f.rule)}</td>'
             f"<td>{SEVERITY.get(f.severity, html.escape(f.severity))}</td>"
-            f"<td>{STATUS.get(f.status, html.escape(f.status))}</td><td>{html.escape(f.message)}</td>"
+            f"<td>{STATUS.get(f.status, html.escape(f.status))}</td><td>{html.escape(f.message)}{_reason(f)}</td>"
             f'<td class="cells">{"<br>".join(html.escape(c) for c in f.cells)}</td></tr>'
         )
     out.append("</tbody></table></section>")
     return "\n".join(out)
+
+
+def _reason(finding) -> str:
+    reason = getattr(finding, "reason", None)
+    return f'<br><span class="review-reason">说明：{html.escape(reason)}</span>' if reason else ""
 
 
 def figure_html(svg: str, caption: str) -> str:

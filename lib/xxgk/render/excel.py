@@ -301,6 +301,7 @@ def build_workbook(report: Report) -> Workbook:
     meta.append(["schema", L.SCHEMA])
     meta.append(["format", fmt.id])
     meta.append(["year", report.year])
+    meta.append(["agency", report.agency.id or None])  # recognises a returned form even when renamed
     for kind, key, sheet, address in L.layout_entries(fmt, len(ext_meta)):
         extra = json.dumps(ext_meta[int(key)], ensure_ascii=False) if kind == L.K_EXT else None
         meta.append([kind, key, sheet, address, extra])

@@ -1,0 +1,117 @@
+"""The office commands of ``xxgk``: forms, collect, status, review, rollup (parsers and their entry points)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from xxgk.errors import UserError
+from xxgk.roster import load_roster, roster_path
+
+COMMANDS = {name: f"xxgk.office.cli:{name}_main" for name in ("forms", "collect", "status", "review", "rollup")}
+
+
+def add_parsers(sub) -> None:
+    """Add the office subcommands to the ``xxgk`` subparsers."""
+    f = sub.add_parser("forms", help="write one pre-filled Excel form per roster agency (params/agencies.yaml)")
+    f.add_argument("--year", type=int, required=True)
+    f.add_argument("-o", "--out", required=True, metavar="DIR")
+    c = sub.add_parser("collect", help="read returned forms and reports into params files, logging each submission")
+    c.add_argument("folder", metavar="DIR")
+    c.add_argument("--year", type=int, required=True)
+    c.add_argument("--force", action="store_true", help="replace params files changed by hand since the last collect")
+    s = sub.add_parser("status", help="who is missing or wrong: print the board, write build/<year>/status.html")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--csv", action="store_true", help="print the board as CSV (follow-up lists)")
+    s.add_argument("--out", default="build", metavar="DIR", help="build directory (default build)")
+    s.add_argument("--today", type=dt.date.fromisoformat, help=argparse_hidden())
+    r = sub.add_parser("review", help="record that a rule's findings in a report were examined (已说明)")
+    r.add_argument("agency")
+    r.add_argument("year", type=int)
+    r.add_argument("rule")
+    r.add_argument("--reason", required=True)
+    r.add_argument("--by", metavar="NAME")
+    u = sub.add_parser("rollup", help="write a parent's tables as the sum of its members' (consolidated report)")
+    u.add_argument("--agency", required=True, metavar="PARENT")
+    u.add_argument("--year", type=int, required=True)
+    u.add_argument("--members", metavar="A,B,C", help="the members (default: the roster agencies under PARENT)")
+    u.add_argument("--allow-incomplete", action="store_true", help="consolidate despite missing or erroneous members")
+    for p in (f, c, s, r, u):
+        p.add_argument("--params", default="params", metavar="DIR", help="params directory (default params)")
+
+
+def argparse_hidden():
+    """Hide an option from --help."""
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def _roster(params_dir: str):
+    path = roster_path(params_dir)
+    if not path.is_file():
+        raise UserError(f"{path} does not exist: the office commands need the roster of agencies "
+                        "(id, name, level, parent; `xxgk demo` writes an example)")  # fmt: skip
+    return load_roster(path)
+
+
+def forms_main(args) -> int:
+    """``xxgk forms``."""
+    from xxgk.office.forms import write_forms
+
+    paths = write_forms(_roster(args.params), args.year, args.out, args.params)
+    print(f"wrote {len(paths)} forms to {args.out}; send them out, then `xxgk collect DIR --year {args.year}`")
+    return 0
+
+
+def collect_main(args) -> int:
+    """``xxgk collect``: exit 1 when a file was not merged (unknown, duplicate, hand-edited, unreadable)."""
+    from xxgk.office.collect import MERGED, UNCHANGED, collect
+
+    result = collect(args.folder, args.year, args.params, _roster(args.params), force=args.force)
+    for o in result.outcomes:
+        print(f"{o.outcome:<12} {Path(o.file).name}  {o.agency or '?'}  {o.message}")
+    bad = [o for o in result.outcomes if o.outcome not in (MERGED, UNCHANGED)]
+    print(f"{len(result.of(MERGED))} merged, {len(result.of(UNCHANGED))} unchanged, {len(bad)} not merged")
+    return 1 if bad else 0
+
+
+def status_main(args) -> int:
+    """``xxgk status``."""
+    from xxgk.office.board import board_rows, render_csv, render_text, write_board
+
+    today = args.today or dt.date.today()
+    rows = board_rows(_roster(args.params), args.year, args.params, args.out, today)
+    page = write_board(rows, args.year, args.out, today)
+    sys.stdout.write(render_csv(rows) if args.csv else render_text(rows))
+    if not args.csv:
+        print(f"board: {page}")
+    return 0
+
+
+def review_main(args) -> int:
+    """``xxgk review``."""
+    from xxgk.office.review import add_review
+
+    rpath = roster_path(args.params)
+    agencies = load_roster(rpath).agencies() if rpath.is_file() else None
+    n = add_review(args.params, args.agency, args.year, args.rule, args.reason, args.by, agencies)
+    print(f"recorded {n} reviewed finding(s) of {args.rule} for {args.agency} {args.year}: 已说明")
+    return 0
+
+
+def rollup_main(args) -> int:
+    """``xxgk rollup``."""
+    from xxgk.office.rollup import consolidate
+    from xxgk.params import params_path
+    from xxgk.params_write import save_params
+
+    members = [m.strip() for m in args.members.split(",") if m.strip()] if args.members else None
+    report, problems = consolidate(_roster(args.params), args.agency, args.year, args.params, members,
+                                   args.allow_incomplete)  # fmt: skip
+    for p in problems:
+        print(f"left out or in error: {p}", file=sys.stderr)
+    path = save_params(report, params_path(args.params, args.year, args.agency))
+    print(f"wrote {path}: the sum of {len(report.members)} members ({', '.join(report.members)})")
+    return 0

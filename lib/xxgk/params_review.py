@@ -1,0 +1,83 @@
+"""The office keys of a params file: ``review:`` (analysts' judgements on findings) and ``members:`` (the member
+agencies a consolidated report sums); read with file:line problems, written back by ``params_write``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import yaml
+
+from xxgk.model import Report, Review
+
+REVIEW_KEYS = ("rule", "cells", "reason", "by", "at")
+
+
+def read_reviews(r, node, report: Report, fmt) -> None:
+    """Parse ``review:`` (a list of {rule, cells: {cell id: value}, reason, by, at}) into ``report.reviews``."""
+    if not isinstance(node, yaml.SequenceNode):
+        r.problem(node, "review: expected a list of reviewed findings (rule, cells, reason, by, at)")
+        return
+    for i, item in enumerate(node.value):
+        where = f"review[{i}]"
+        m = r.mapping(item, where, REVIEW_KEYS)
+        if not m:
+            continue
+        rule = r.text(m.get("rule", (None, None))[1], f"{where}.rule", required=True)
+        reason = r.text(m.get("reason", (None, None))[1], f"{where}.reason", required=True)
+        if rule is None or reason is None:
+            if "rule" not in m or "reason" not in m:
+                r.problem(item, f"{where}: rule and reason are required")
+            continue
+        cells: dict = {}
+        cnode = m.get("cells", (None, None))[1]
+        if cnode is not None and not (isinstance(cnode, yaml.ScalarNode) and cnode.tag.endswith(":null")):
+            for cid, (knode, vnode) in r.mapping(cnode, f"{where}.cells", None).items():
+                if fmt is not None and not fmt.has_cell(cid):
+                    r.problem(knode, f"{where}.cells: unknown cell id {cid!r}")
+                    continue
+                value = r.value(vnode)
+                if isinstance(value, float):
+                    value = Decimal(str(vnode.value))
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, Decimal))):
+                    r.problem(vnode, f"{where}.cells.{cid}: expected the number judged on (or null), got {vnode.value!r}")
+                    continue
+                cells[cid] = value
+        at_node = m.get("at", (None, None))[1]
+        at = r.value(at_node) if at_node is not None else None
+        if at is not None and not isinstance(at, (dt.date, dt.datetime)):
+            r.problem(at_node, f"{where}.at: expected a date or time like 2022-01-20, got {at_node.value!r}")
+            at = None
+        by = r.text(m.get("by", (None, None))[1], f"{where}.by")
+        report.reviews.append(Review(rule, cells, reason, by, at))
+
+
+def read_members(r, node, report: Report) -> None:
+    """Parse ``members:`` (the agency ids a consolidated report sums) into ``report.members``."""
+    if not isinstance(node, yaml.SequenceNode) or not all(isinstance(n, yaml.ScalarNode) for n in node.value):
+        r.problem(node, "members: expected a list of member agency ids")
+        return
+    report.members = [str(n.value) for n in node.value]
+
+
+def _value_yaml(value) -> str:
+    return "null" if value is None else str(value)
+
+
+def dump_office(report: Report, quote) -> list[str]:
+    """The ``members:`` and ``review:`` lines of a params file (empty when the report has neither)."""
+    out: list[str] = []
+    if report.members:
+        out += ["", "# 汇总报告：本报告各表为下列成员单位之和（规则 H-SUM）", f"members: [{', '.join(report.members)}]"]
+    if report.reviews:
+        out += ["", "# 已说明的校验结果：单元格数值变化后自动失效", "review:"]
+        for rv in report.reviews:
+            out.append(f"  - rule: {quote(rv.rule)}")
+            cells = ", ".join(f"{cid}: {_value_yaml(v)}" for cid, v in rv.cells.items())
+            out.append(f"    cells: {{{cells}}}")
+            out.append(f"    reason: {quote(rv.reason)}")
+            if rv.by:
+                out.append(f"    by: {quote(rv.by)}")
+            if rv.at:
+                out.append(f"    at: {rv.at.isoformat()}")
+    return out
