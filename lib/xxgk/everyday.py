@@ -108,7 +108,7 @@ def open_main(args) -> int:
     root = resolve_params_dir(args.params)
     locate_params(root, args.agency, args.year)  # UserError with a did-you-mean when unknown
     template = resolve_notebook(args.notebook or DEFAULT_NOTEBOOK)
-    scratch = scratch_notebook(template, args.agency, args.year, root, Path(args.out) / "scratch", args.fresh)
+    scratch = scratch_notebook(template, args.agency, args.year, root, Path(args.out).resolve() / "scratch", args.fresh)
     cmd = lab_command(scratch, args.no_browser)
     print(f"xxgk open: {scratch} (a copy of {template}; the template stays unchanged)")
     if args.dry_run:
