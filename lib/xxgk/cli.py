@@ -22,6 +22,9 @@ COMMANDS = {
     "new": "xxgk.newyear:main",
     "demo": "xxgk.demo:main",
     **office_cli.COMMANDS,
+    "init": "xxgk.workspace:main",
+    "list": "xxgk.everyday:list_main",
+    "open": "xxgk.everyday:open_main",
 }
 
 
@@ -35,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = sub.add_parser("check", help="check reports (params YAML or interchange JSON; files or directories)")
-    c.add_argument("paths", nargs="+", metavar="PATH")
+    c.add_argument("paths", nargs="*", metavar="PATH", default=["params"],
+                   help="params files, interchange JSON or directories (default: the params directory)")
     c.add_argument("--json", action="store_true", help="print the findings as JSON")
 
     e = sub.add_parser("export", help="export a report as interchange JSON or as long-format CSV")
@@ -90,14 +94,77 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=1)
 
     office_cli.add_parsers(sub)  # forms, collect, status, review, rollup
+    _add_reach_commands(sub)
     return p
+
+
+def _add_reach_commands(sub) -> None:
+    w = sub.add_parser("init", help="create a workspace: params/, xxgk.toml, .gitignore, 使用说明.md")
+    w.add_argument("directory", metavar="DIR", nargs="?", default=".", help="workspace folder (default: here)")
+    w.add_argument("--sample", action="store_true", help="add the sample params/2020/yuyao-commerce.yaml")
+
+    ls = sub.add_parser("list", help="list the reports found, with year, agency and checker status")
+    ls.add_argument("--params", default="params", metavar="DIR", help="params directory (default params)")
+    ls.add_argument("--out", default="build", metavar="DIR", help="output directory (default build)")
+    ls.add_argument("--json", action="store_true", help="print the list as JSON")
+
+    o = sub.add_parser("open", help="open a report in JupyterLab on a scratch copy of the template")
+    o.add_argument("agency", metavar="AGENCY", help="agency id, e.g. yuyao-commerce")
+    o.add_argument("year", metavar="YEAR", type=int, help="report year, e.g. 2020")
+    o.add_argument("--params", default="params", metavar="DIR", help="params directory (default params)")
+    o.add_argument("--out", default="build", metavar="DIR", help="output directory; the copy goes to DIR/scratch/")
+    o.add_argument("--notebook", metavar="FILE", help="template notebook (default: the packaged report.ipynb)")
+    o.add_argument("--fresh", action="store_true", help="replace an existing scratch copy")
+    o.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    o.add_argument("--dry-run", action="store_true", help="write the copy and print the command; do not start")
+
+    s = sub.add_parser("completion", help="print a shell completion script (bash or zsh)")
+    s.add_argument("shell", choices=("bash", "zsh"), help="the shell")
+
+
+def _apply_workspace(parser: argparse.ArgumentParser, ws) -> None:
+    """Make an xxgk.toml's settings the defaults of the subcommands (explicit flags still win)."""
+    subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    params = str(ws.params)
+    defaults = {
+        "check": {"paths": [params]},
+        "build": {"params": params, "out": str(ws.out)},
+        "ingest": {"out": params},
+        "form": {"params": params},
+        "new": {"params": params},
+        "list": {"params": params, "out": str(ws.out)},
+        "open": {"params": params, "out": str(ws.out)},
+    }
+    if ws.jobs is not None:
+        defaults["build"]["jobs"] = ws.jobs
+    if ws.formats:
+        defaults["build"]["formats"] = ",".join(ws.formats)
+    if ws.template is not None:
+        defaults["build"]["notebook"] = defaults["open"]["notebook"] = str(ws.template)
+    for name, values in defaults.items():
+        if name in subs:
+            subs[name].set_defaults(**values)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
-    module, func = COMMANDS[args.command].split(":")
+    from xxgk import workspace
+
+    parser = _parser()
     try:
+        ws = workspace.current()
+    except UserError as exc:
+        print(f"xxgk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    if ws is not None:
+        _apply_workspace(parser, ws)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "completion":
+            from xxgk.everyday import completion_main
+
+            return completion_main(args, parser)
+        module, func = COMMANDS[args.command].split(":")
         return int(getattr(importlib.import_module(module), func)(args) or 0)
     except UserError as exc:
         print(f"xxgk {args.command}: {exc}", file=sys.stderr)

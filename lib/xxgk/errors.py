@@ -5,3 +5,11 @@ class UserError(Exception):
     """A problem with the user's input or environment; ``exit_code`` is what the CLI returns."""
 
     exit_code = 2
+
+
+def did_you_mean(word: str, choices) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``choices`` (difflib), else an empty string."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

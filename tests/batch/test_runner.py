@@ -94,7 +94,7 @@ def test_refuses_unknown_agency_and_year(params, no_kernel):
     with pytest.raises(UserError) as exc:
         build_one("yuyao-comerce", 2020, params_dir=params)
     assert str(exc.value) == ("unknown agency 'yuyao-comerce' for 2020; agencies with params for 2020: "
-                              "evil-agency, yuyao-commerce")  # fmt: skip
+                              "evil-agency, yuyao-commerce; did you mean 'yuyao-commerce'?")  # fmt: skip
     with pytest.raises(UserError) as exc:
         build_one("pingtan-zone", 2021, params_dir=params)
     assert str(exc.value) == f"no params for year 2021 in {params}; years with params: 2019, 2020, 2022"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from xxgk.batch.manifest import Manifest, file_digest, input_hash, lib_digest, report_key
 from xxgk.batch.worker import Job
-from xxgk.errors import UserError
+from xxgk.errors import UserError, did_you_mean
 from xxgk.formats import formats_digest
 from xxgk.nbclean import notebook_digest
 from xxgk.params import params_path
@@ -36,7 +36,8 @@ def select_reports(found: list[tuple[int, str, Path]], agency: str = "*", year: 
         raise UserError(f"{what} {year!r} in {where}; years with params: {_listing(years)}")
     if not any(fnmatch.fnmatchcase(a, agency) for a in agencies):
         what = "unknown agency" if not _GLOB & set(agency) else "no agency matches"
-        raise UserError(f"{what} {agency!r} in {where}; agencies with params: {_listing(agencies)}")
+        hint = did_you_mean(agency, agencies) if not _GLOB & set(agency) else ""
+        raise UserError(f"{what} {agency!r} in {where}; agencies with params: {_listing(agencies)}{hint}")
     chosen = [(y, a, p) for y, a, p in found if fnmatch.fnmatchcase(str(y), year) and fnmatch.fnmatchcase(a, agency)]
     if not chosen:
         have = sorted({y for y, a, _ in found if fnmatch.fnmatchcase(a, agency)})

@@ -122,14 +122,16 @@ def validate_parameters(notebook: str | Path, parameters: dict) -> dict[str, obj
 
 
 def resolve_notebook(notebook: str | Path) -> Path:
-    """The template path: as given, else relative to the project that holds this package."""
+    """The template path: as given, else the packaged template of that name (``notebooks/report.ipynb``)."""
+    from xxgk.workspace import packaged_notebook
+
     p = Path(notebook)
     if p.is_file():
         return p.resolve()
-    if not p.is_absolute():
-        alt = Path(__file__).resolve().parents[3] / p
+    if not p.is_absolute() and p.parent == Path("notebooks"):
+        alt = packaged_notebook(p.name)
         if alt.is_file():
-            return alt
+            return alt.resolve()
     raise BuildError(f"template notebook {notebook} not found")
 
 

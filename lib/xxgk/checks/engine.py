@@ -70,6 +70,10 @@ class Checked:
         }
 
 
+#: what ``xxgk ingest`` reads; ``xxgk check`` points there
+INGEST_SUFFIXES = frozenset({".xlsx", ".xlsm", ".pdf", ".docx", ".doc", ".html", ".htm", ".txt"})
+
+
 def report_files(paths: Iterable[str | Path]) -> list[Path]:
     """The report files named by ``paths`` (files, or directories searched recursively for *.yaml / *.json)."""
     out: list[Path] = []
@@ -80,6 +84,9 @@ def report_files(paths: Iterable[str | Path]) -> list[Path]:
             if not found:
                 raise UserError(f"{p}: no report files (*.yaml, *.json) in this directory")
             out.extend(found)
+        elif p.is_file() and p.suffix.lower() in INGEST_SUFFIXES:
+            raise UserError(f"{p}: a published report or form, not a params file; "
+                            f"read it into a params file with `xxgk ingest {p}`, then check that")  # fmt: skip
         elif p.is_file():
             out.append(p)
         else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from xxgk.errors import UserError
+from xxgk.errors import UserError, did_you_mean
 from xxgk.params import discover, params_path
 
 
@@ -42,4 +42,5 @@ def locate_params(params_dir: str | Path, agency: str, year: int) -> Path:
     agencies = sorted(a for y, a, _ in found if y == year)
     elsewhere = sorted({y for y, a, _ in found if a == agency})
     hint = f" ({agency} has params for {', '.join(map(str, elsewhere))})" if elsewhere else ""
-    raise UserError(f"unknown agency {agency!r} for {year}{hint}; agencies with params for {year}: {', '.join(agencies)}")
+    close = did_you_mean(agency, agencies) if not elsewhere else ""
+    raise UserError(f"unknown agency {agency!r} for {year}{hint}; agencies with params for {year}: {', '.join(agencies)}{close}")

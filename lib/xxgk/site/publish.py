@@ -30,8 +30,10 @@ def _hash(obj) -> str:
 
 
 def overview_notebook() -> Path:
-    """The overview template: ``notebooks/overview.ipynb`` of the project holding this package."""
-    return Path(__file__).resolve().parents[3] / OVERVIEW_NOTEBOOK
+    """The overview template shipped in the package (``xxgk/notebooks/overview.ipynb``)."""
+    from xxgk.workspace import packaged_notebook
+
+    return packaged_notebook(Path(OVERVIEW_NOTEBOOK).name).resolve()
 
 
 def publish(out_dir, params_dir, manifest, found) -> list[str]:

@@ -1,0 +1,186 @@
+"""A workspace: a folder with an ``xxgk.toml`` holding the defaults of every command (params and output
+directories, jobs, formats, language, template notebook). Commands run anywhere below it find it upward."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from xxgk.errors import UserError
+from xxgk.params_write import write_text_atomic
+
+FILENAME = "xxgk.toml"
+LANGUAGES = ("zh", "en")
+FORMATS = ("html", "pdf", "docx")
+#: key → (type, description); the only keys an xxgk.toml may have
+KEYS = {
+    "params": (str, "params directory, relative to xxgk.toml"),
+    "out": (str, "output directory, relative to xxgk.toml"),
+    "jobs": (int, "parallel workers of xxgk build"),
+    "formats": (list, "output formats of xxgk build, a list of html, pdf, docx"),
+    "language": (str, "language of the command line, zh or en"),
+    "template": (str, "template notebook, relative to xxgk.toml (default: the packaged one)"),
+}
+
+
+class WorkspaceError(UserError):
+    """An ``xxgk.toml`` that cannot be read or has a wrong key or value."""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The settings of a workspace; paths are absolute."""
+
+    root: Path
+    params: Path
+    out: Path
+    jobs: int | None = None
+    formats: tuple[str, ...] | None = None
+    language: str | None = None
+    template: Path | None = None
+
+
+def find(start: str | Path | None = None) -> Path | None:
+    """The nearest ``xxgk.toml`` in ``start`` (default: the cwd) or a parent; None outside a workspace."""
+    here = Path(start or Path.cwd()).resolve()
+    for parent in (here, *here.parents):
+        if (parent / FILENAME).is_file():
+            return parent / FILENAME
+    return None
+
+
+def _line(text: str, key: str) -> int | None:
+    m = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def load(path: str | Path) -> Workspace:
+    """Read and validate an ``xxgk.toml``; WorkspaceError with file:line for what is wrong."""
+    path = Path(path).resolve()
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkspaceError(f"{path}: not valid TOML: {exc}") from None
+
+    def where(key: str) -> str:
+        line = _line(text, key)
+        return f"{path}:{line}" if line else str(path)
+
+    for key, value in data.items():
+        if key not in KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(KEYS)}"
+            raise WorkspaceError(f"{where(key)}: unknown key {key!r}{hint}")
+        typ, what = KEYS[key]
+        if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
+            raise WorkspaceError(f"{where(key)}: {key} ({what}): expected {typ.__name__}, got {value!r}")
+    if "jobs" in data and data["jobs"] < 1:
+        raise WorkspaceError(f"{where('jobs')}: jobs: expected at least 1, got {data['jobs']}")
+    formats = data.get("formats")
+    if formats is not None:
+        bad = [f for f in formats if f not in FORMATS]
+        if bad or not formats:
+            raise WorkspaceError(f"{where('formats')}: formats: expected a list of {', '.join(FORMATS)}, got {formats!r}")
+    lang = data.get("language")
+    if lang is not None and lang not in LANGUAGES:
+        raise WorkspaceError(f"{where('language')}: language: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+    root = path.parent
+    template = None
+    if "template" in data:
+        template = (root / data["template"]).resolve()
+        if not template.is_file():
+            raise WorkspaceError(f"{where('template')}: template: {template} not found")
+    return Workspace(root=root, params=(root / data.get("params", "params")).resolve(),
+                     out=(root / data.get("out", "build")).resolve(), jobs=data.get("jobs"),
+                     formats=tuple(formats) if formats else None, language=lang, template=template)  # fmt: skip
+
+
+def current(start: str | Path | None = None) -> Workspace | None:
+    """The workspace around ``start`` (default: the cwd), or None; ``XXGK_NO_WORKSPACE=1`` ignores any."""
+    if os.environ.get("XXGK_NO_WORKSPACE"):
+        return None
+    path = find(start)
+    return load(path) if path else None
+
+
+# ------------------------------------------------------------------ xxgk init
+
+CONFIG = """\
+# xxgk workspace settings; every xxgk command run in this folder or below uses them.
+params = "params"            # params files: params/<year>/<agency>.yaml
+out = "build"                # outputs of xxgk build
+jobs = {jobs:<22}# parallel workers of xxgk build
+formats = ["html", "pdf"]    # add "docx" for Word files
+language = {language:<18}# command-line language: "zh" or "en"
+# template = "notebooks/report.ipynb"   # your own template notebook (default: the one shipped with xxgk)
+"""
+
+GITIGNORE = """\
+build/
+.ipynb_checkpoints/
+"""
+
+GUIDE = """\
+# 使用说明
+
+这是一个 xxgk 工作区：`xxgk.toml` 记录默认设置，在本文件夹及其子文件夹中运行的 xxgk 命令都会使用它。
+
+- `params/<年度>/<机构代码>.yaml`：每个机构每年一份参数文件（报告的数据和文字）。
+- `xxgk check`：检查 `params/` 中所有报告的勾稽关系，每条问题带规则编号。
+- `xxgk build`：生成报告（HTML、PDF；在 `xxgk.toml` 的 `formats` 中加 `"docx"` 可生成 Word），输出在 `build/`，
+  打开 `build/index.html` 查看全部报告。`report.*` 用于公开发布，`analysis.*` 仅供内部分析，不要公开。
+- `xxgk list`：列出全部报告及其状态。
+- `xxgk open 机构代码 年度`：在 JupyterLab 中打开该报告的笔记本副本（模板不会被改动）。
+- `xxgk new --agency 机构代码 --year 年度`：以上一年的参数文件为基础开始新一年的报告。
+- `xxgk ingest 报告.pdf`：把已发布的报告（PDF、HTML、Word、Excel 表格、文本）读回参数文件。
+- `xxgk form --year 年度`：生成官方格式的 Excel 填报表。
+
+每个命令的说明：`xxgk 命令 --help`。
+"""
+
+
+def init(directory: str | Path, sample: bool = False, language: str = "zh") -> list[Path]:
+    """Create a workspace in ``directory``; return the files written. Never overwrites an existing file."""
+    root = Path(directory).resolve()
+    if (root / FILENAME).exists():
+        raise WorkspaceError(f"{root / FILENAME} already exists; not overwriting it")
+    (root / "params").mkdir(parents=True, exist_ok=True)
+    written = []
+    files = {FILENAME: CONFIG.format(jobs=min(os.cpu_count() or 1, 4), language=f'"{language}"'),
+             ".gitignore": GITIGNORE, "使用说明.md": GUIDE}  # fmt: skip
+    if sample:
+        files["params/2020/yuyao-commerce.yaml"] = sample_params().read_text(encoding="utf-8")
+    for name, text in files.items():
+        target = root / name
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written.append(write_text_atomic(target, text))
+    return written
+
+
+def sample_params() -> Path:
+    """The packaged sample params file (余姚市商务局 2020)."""
+    return Path(str(resources.files("xxgk") / "samples" / "2020" / "yuyao-commerce.yaml"))
+
+
+def packaged_notebook(name: str) -> Path:
+    """A template notebook shipped inside the package: ``report.ipynb`` or ``overview.ipynb``."""
+    return Path(str(resources.files("xxgk") / "notebooks" / name))
+
+
+def main(args) -> int:
+    """``xxgk init DIR [--sample]``."""
+    written = init(args.directory, sample=args.sample, language=getattr(args, "lang", None) or "zh")
+    root = Path(args.directory).resolve()
+    for p in written:
+        print(f"xxgk init: wrote {p.relative_to(root)}")
+    print(f"xxgk init: workspace ready in {root}")
+    return 0
