@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from xxgk.checks.base import NOT_ASSESSABLE, summary
-from xxgk.checks.status import STATE_LABELS, STATES, gaps
 from xxgk.checks.engine import Checked, check_paths
+from xxgk.checks.status import STATE_LABELS, STATES, gaps
 
 
 def main(args) -> int:
