@@ -143,3 +143,27 @@ def test_read_only_output_is_one_clean_error_and_outputs_stay(built, tmp_path):
     finally:
         subprocess.run(["umount", str(ro)], check=True)
     assert {p: p.read_bytes() for p in ro.rglob("*") if p.is_file()} == snapshot
+
+
+def test_full_disk_while_building_stops_with_one_error_and_keeps_the_outputs(built, tmp_path):
+    root, params, other, out = built
+    full = tmp_path / "full"
+    full.mkdir()
+    used = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) // 1024
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={used + 120}k", "tmpfs", str(full)], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (not root)")
+    try:
+        shutil.copytree(out, full, dirs_exist_ok=True)
+        keep = [p for p in full.rglob("report.*") if p.is_file()]
+        snapshot = {p: p.read_bytes() for p in keep}
+        filler = full / "filler"  # leave ~30 KB: enough for the start of a run, not for a report
+        free = shutil.disk_usage(full).free
+        filler.write_bytes(b"x" * max(free - 30 * 1024, 0))
+        r = xxgk("build", "--params", params, "--out", full, "--formats", "html", "--force", "--quiet", timeout=400)
+        assert r.returncode == 2 and "Traceback" not in r.stderr
+        assert r.stderr.count("No space left on device") == 1 and "every existing output is unchanged" in r.stderr
+        assert {p: p.read_bytes() for p in keep} == snapshot
+        assert not list(full.rglob(".*.tmp*")) and not list(full.rglob(".last-good"))
+    finally:
+        subprocess.run(["umount", str(full)], check=True)

@@ -56,9 +56,9 @@ def drop_last_good(out: Path) -> None:
     shutil.rmtree(out / LAST_GOOD, ignore_errors=True)
 
 
-def output_error(exc: OSError) -> str:
-    """A one-line description of an output directory that cannot be written."""
-    where = f" {exc.filename}" if exc.filename else ""
+def output_error(exc: OSError, folder: Path | None = None) -> str:
+    """A one-line description of an output directory that cannot be written (the file, else the folder)."""
+    where = f" {exc.filename}" if exc.filename else f" in {folder}" if folder else ""
     return f"cannot write{where}: {exc.strerror or exc}"
 
 

@@ -266,7 +266,7 @@ def run_job(job: Job | dict, emit=None) -> dict:
         (out / FAILED_NOTEBOOK).unlink(missing_ok=True)
         keep_last_good(out, kept_names())
     except OSError as exc:
-        entry = failed_entry(job, "output", output_error(exc))
+        entry = failed_entry(job, "output", output_error(exc, out))
         entry["outputs"] = {}
         return entry
     entry = {"agency": job.agency, "year": job.year, "status": FAILED, "params": params_file(job), "inputs": job.inputs,
@@ -402,7 +402,7 @@ def _classify(exc: BaseException, out: Path, timed_out: bool, job: Job) -> dict:
         kind = "params"
     elif isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS:
         kind = "output"
-        message = output_error(exc)
+        message = output_error(exc, out)
     elif details:
         kind = "cell"
     elif isinstance(exc, UserError):
