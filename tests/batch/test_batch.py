@@ -132,11 +132,14 @@ def test_failure_details_and_messages(tmp_path):
     line = describe_failure("2021/a", {"kind": "cell", **d})
     assert line == "2021/a [cell] cell 2 (In [4]): ValueError: 坏"
     buf = io.StringIO()
-    p = PlainProgress(2, buf)
+    p = PlainProgress(3, buf)
     p.finish("2021/a", {"status": OK, "stages": {"total": 1.25}, "checks": {"errors": 0, "warnings": 2}})
+    p.finish("2021/c", {"status": OK, "stages": {"total": 1.0}, "state": "incomplete",
+                        "checks": {"errors": 0, "warnings": 0, "not_assessable": 9}})  # fmt: skip
     p.finish("2021/b", {"status": FAILED, "error": {"kind": "timeout", "message": "time limit of 5 s exceeded"}})
-    assert buf.getvalue().splitlines() == ["[1/2] ok      2021/a  1.2s  (errors 0, warnings 2)",
-                                           "[2/2] FAILED  2021/b [timeout] time limit of 5 s exceeded"]  # fmt: skip
+    assert buf.getvalue().splitlines() == ["[1/3] ok      2021/a  1.2s  (errors 0, warnings 2)",
+                                           "[2/3] ok      2021/c  1.0s  (incomplete: errors 0, warnings 0, not assessable 9)",
+                                           "[3/3] FAILED  2021/b [timeout] time limit of 5 s exceeded"]  # fmt: skip
 
 
 def test_second_build_of_the_same_output_is_refused(params, tmp_path, capsys):
