@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
+import math
 import os
 import sys
 
@@ -28,6 +30,40 @@ COMMANDS = {
 }
 
 
+def seconds(text: str) -> float:
+    """An argparse type: a finite, positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite, positive number of seconds, got {text!r}")
+    return value
+
+
+def year_range() -> tuple[int, int]:
+    """The report years the national formats cover that can exist: 2019 to next year."""
+    from xxgk.formats import FIRST_YEAR
+
+    return FIRST_YEAR, dt.date.today().year + 1
+
+
+def report_year(text: str) -> int:
+    """An argparse type: a report year the national formats cover."""
+    first, last = year_range()
+    s = str(text).strip()
+    if not (s.isascii() and s.isdigit() and len(s) <= 4 and first <= int(s) <= last):
+        raise argparse.ArgumentTypeError(f"expected a report year from {first} to {last}, got {text!r}")
+    return int(s)
+
+
+def year_glob(text: str) -> str:
+    """An argparse type: a report year (checked like ``report_year``) or a glob such as ``202?``."""
+    if not set("*?[") & set(text):
+        report_year(text)
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="xxgk",
@@ -50,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build reports (HTML, PDF, DOCX) from params files")
     b.add_argument("--agency", default="*", help="agency id or glob (default: all)")
-    b.add_argument("--year", default="*", help="report year or glob (default: all)")
+    b.add_argument("--year", default="*", type=year_glob, help="report year or glob (default: all)")
     b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     b.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf,docx (default html,pdf)")
     b.add_argument("--force", action="store_true", help="rebuild even when outputs are up to date")
@@ -60,9 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--notebook", metavar="FILE", help="template notebook (default notebooks/report.ipynb)")
     b.add_argument("--executor", choices=("local", "dask"), default="local")
     b.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask)")
-    b.add_argument("--timeout", type=float, default=600.0, help="per-report time limit in seconds")
+    b.add_argument("--timeout", type=seconds, default=600.0, help="per-report time limit in seconds")
     b.add_argument("--quiet", action="store_true", help="no live progress; one line per finished report")
     b.add_argument("--no-site", action="store_true", help="skip index page, overviews and open data")
+    b.add_argument("--prune", action="store_true",
+                   help="remove the outputs and manifest entries of reports whose params file no longer exists")
 
     sub.add_parser("doctor", help="check packages, the CJK font and the browser; say how to fix what is missing")
 
@@ -70,21 +108,21 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+", metavar="FILE")
     i.add_argument("-o", "--out", default="params", metavar="DIR", help="params directory to write (default params)")
     i.add_argument("--json", action="store_true", help="print interchange JSON instead of writing YAML")
-    i.add_argument("--year", type=int, help="report year, when the document does not say")
+    i.add_argument("--year", type=report_year, help="report year, when the document does not say")
     i.add_argument("--agency-id", help="agency id slug (default: derived from the name)")
     i.add_argument("--force", action="store_true", help="overwrite existing params files")
     i.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
                    help="OCR scanned PDFs and images: auto = when a PDF has no text layer, and always for images")  # fmt: skip
 
     f = sub.add_parser("form", help="write an Excel data-entry form in the official layout")
-    f.add_argument("--year", type=int, required=True)
+    f.add_argument("--year", type=report_year, required=True)
     f.add_argument("--agency", help="pre-fill from this agency's params file")
     f.add_argument("--params", default="params", metavar="DIR")
     f.add_argument("-o", "--out", default="form.xlsx", metavar="FILE")
 
     n = sub.add_parser("new", help="start next year's params file from last year's")
     n.add_argument("--agency", required=True)
-    n.add_argument("--year", type=int, required=True)
+    n.add_argument("--year", type=report_year, required=True)
     n.add_argument("--params", default="params", metavar="DIR")
 
     d = sub.add_parser("demo", help="write synthetic, consistent params files (agency names marked 示例)")

@@ -145,11 +145,14 @@ def test_failure_details_and_messages(tmp_path):
     line = describe_failure("2021/a", {"kind": "cell", **d})
     assert line == "2021/a [cell] cell 2 (In [4]): ValueError: 坏"
     buf = io.StringIO()
-    p = PlainProgress(2, buf)
+    p = PlainProgress(3, buf)
     p.finish("2021/a", {"status": OK, "stages": {"total": 1.25}, "checks": {"errors": 0, "warnings": 2}})
+    p.finish("2021/c", {"status": OK, "stages": {"total": 1.0}, "state": "incomplete",
+                        "checks": {"errors": 0, "warnings": 0, "not_assessable": 9}})  # fmt: skip
     p.finish("2021/b", {"status": FAILED, "error": {"kind": "timeout", "message": "time limit of 5 s exceeded"}})
-    assert buf.getvalue().splitlines() == ["[1/2] ok      2021/a  1.2s  (errors 0, warnings 2)",
-                                           "[2/2] FAILED  2021/b [timeout] time limit of 5 s exceeded"]  # fmt: skip
+    assert buf.getvalue().splitlines() == ["[1/3] ok      2021/a  1.2s  (errors 0, warnings 2)",
+                                           "[2/3] ok      2021/c  1.0s  (incomplete: errors 0, warnings 0, not assessable 9)",
+                                           "[3/3] FAILED  2021/b [timeout] time limit of 5 s exceeded"]  # fmt: skip
 
 
 def test_second_build_of_the_same_output_is_refused(params, tmp_path, capsys):
@@ -166,3 +169,96 @@ def test_second_build_of_the_same_output_is_refused(params, tmp_path, capsys):
     assert not (tmp_path / "never").exists()
     assert main(["build", "--params", str(params), "--out", str(tmp_path / "never"), "--agency", "nope"]) == 2
     assert not (tmp_path / "never").exists()  # a refused build creates nothing
+
+
+def test_stale_temporaries_and_a_killed_rebuilds_backup_are_cleaned(tmp_path):
+    from xxgk.batch.outputs import LAST_GOOD, clean_stale
+    from xxgk.batch.worker import kept_names
+
+    d = tmp_path / "2022" / "a"
+    (d / LAST_GOOD).mkdir(parents=True)
+    (d / "report.html").write_text("half-written new", encoding="utf-8")
+    (d / LAST_GOOD / "report.html").write_text("last good", encoding="utf-8")
+    (d / "report.pdf").write_text("new only", encoding="utf-8")  # not there before the killed rebuild
+    for name in (".report.0123abcd.tmp.ipynb", ".report.html.x1y2.tmp", ".report.failed.ipynb.partial"):
+        (d / name).write_text("x", encoding="utf-8")
+    (tmp_path / "2022" / ".overview.77.tmp.ipynb").write_text("x", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / ".cells.csv.abc.tmp").write_text("x", encoding="utf-8")
+    assert clean_stale(tmp_path, kept_names()) == ["restored the last good outputs of 2022/a",
+                                                   "removed 5 temporary file(s) left by an interrupted run"]  # fmt: skip
+    assert sorted(p.name for p in d.iterdir()) == ["report.html"]
+    assert (d / "report.html").read_text(encoding="utf-8") == "last good"
+    assert clean_stale(tmp_path, kept_names()) == []
+
+
+def test_site_files_are_written_all_or_none(tmp_path, monkeypatch):
+    from xxgk.site import atomic
+
+    (tmp_path / "index.html").write_text("old index", encoding="utf-8")
+    real = os.fdopen
+    calls = []
+
+    def full_disk(fd, *a, **k):  # the second file hits a full disk
+        calls.append(fd)
+        if len(calls) == 2:
+            os.close(fd)
+            raise OSError(28, "No space left on device", "cells.csv")
+        return real(fd, *a, **k)
+
+    monkeypatch.setattr(atomic.os, "fdopen", full_disk)
+    with pytest.raises(OSError):
+        atomic.write_all_atomic(tmp_path, {"index.html": "new", "data/cells.csv": "new"})
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == "old index"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["index.html"]  # no temporaries left
+
+
+def test_full_disk_while_publishing_is_one_clean_error(params, tmp_path, monkeypatch):
+    from xxgk.batch.outputs import OutputError
+    from xxgk.site import atomic
+    from xxgk.site.publish import publish
+
+    out = tmp_path / "out"
+    out.mkdir()
+    m = Manifest(out)
+    (out / "index.html").write_text("old index", encoding="utf-8")
+    monkeypatch.setattr("xxgk.site.publish._overviews", lambda *a, **k: {})
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device", str(out / "data" / "cells.csv"))
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    with pytest.raises(OutputError) as err:
+        publish(out, params, m, discover(params))
+    assert str(err.value) == (f"cannot write {out / 'data' / 'cells.csv'}: No space left on device; the site was not "
+                              "updated (its previous files are unchanged)")  # fmt: skip
+    assert (out / "index.html").read_text(encoding="utf-8") == "old index" and not (out / "data" / "cells.csv").exists()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["build", "--timeout", "inf"], "argument --timeout: expected a finite, positive number of seconds, got 'inf'"),
+    (["build", "--timeout", "nan"], "argument --timeout: expected a finite, positive number of seconds, got 'nan'"),
+    (["build", "--timeout", "0"], "argument --timeout: expected a finite, positive number of seconds, got '0'"),
+    (["build", "--year", "1999"], "argument --year: expected a report year from 2019 to"),
+    (["form", "--year", "1000000000000000000000"], "argument --year: expected a report year from 2019 to"),
+    (["new", "--agency", "a", "--year", "2018"], "argument --year: expected a report year from 2019 to"),
+])  # fmt: skip
+def test_flags_are_validated(argv, message, capsys):
+    from xxgk.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_build_refuses_a_params_link_leading_outside(params, tmp_path, capsys):
+    from xxgk.cli import main
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:机密\n", encoding="utf-8")
+    (params / "2022" / "evil.yaml").symlink_to(secret)
+    out = tmp_path / "b"
+    code = main(["build", "--params", str(params), "--out", str(out), "--formats", "html"])
+    err = capsys.readouterr().err
+    assert code == 2 and "机密" not in err and not out.exists()
+    assert f"{params / '2022' / 'evil.yaml'}: a symbolic link to {secret}, outside the params directory" in err

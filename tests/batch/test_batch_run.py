@@ -118,7 +118,7 @@ def test_isolation_failures_and_manifest(tmp_path):
     assert (
         ok["status"] == "ok"
         and ok["inputs"]["hash"]
-        and ok["checks"] == {"errors": 0, "warnings": 0, "not_assessable": 0}
+        and ok["checks"] == {"errors": 0, "warnings": 0, "not_assessable": 0, "gaps": 0} and ok["state"] == "clean"
     )
     assert set(ok["stages"]) >= {"kernel_start", "execute", "html", "total"}
     assert ok["outputs"]["html"] == "2022/a-ok/report.html" and ok["name"].endswith("（示例）")

@@ -11,7 +11,7 @@ from xxgk.demo import generate, write_demo
 from xxgk.params import discover, load_params
 from xxgk.site.data import load_reports, write_open_data
 from xxgk.site.index import index_rows, render_index
-from xxgk.site.overview import build_overview, errors_html, measures, rankings_html, totals_html, year_over_year_html
+from xxgk.site.overview import build_overview, measures, rankings_html, status_html, totals_html, year_over_year_html
 
 EVIL = '<script>alert("x")</script>&'
 
@@ -29,9 +29,15 @@ def site(tmp_path):
         for name in ("report.html", "report.pdf", "build.log"):
             (d / name).write_text("x", encoding="utf-8")
         status = "failed" if i == 1 else "ok"
+        state = {3: "error", 4: "warning", 5: "incomplete"}.get(i, "clean")
+        findings = {3: [{"rule": "T3-BAL", "severity": "error", "status": "fail", "message": EVIL}],
+                    5: [{"rule": "P5", "severity": "warning", "status": "not_assessable", "message": "无法核对总体情况"}]}
         m.record(f"{y}/{a}", {"agency": a, "year": y, "status": status, "name": EVIL if i == 0 else f"机关{i}",
                               "level": "乡镇人民政府" if i == 2 else "县级以上人民政府部门", "format": "2021",
-                              "checks": None if status == "failed" else {"errors": 2 if i == 3 else 0, "warnings": 1 if i == 4 else 0},
+                              "checks": None if status == "failed" else {"errors": 2 if i == 3 else 0, "warnings": 1 if i == 4 else 0,
+                                                                        "not_assessable": int(i == 5), "gaps": 3 if i == 5 else 0},
+                              "state": None if status == "failed" else state, "findings": findings.get(i, []),
+                              "gaps": ["t3.granted.total", "t3.granted.other", "s6"] if i == 5 else [],
                               "error": {"kind": "cell", "message": "boom <b>"} if status == "failed" else None,
                               "outputs": {"html": f"{y}/{a}/report.html", "pdf": f"{y}/{a}/report.pdf", "log": f"{y}/{a}/build.log"}},
                  save=False)  # fmt: skip
@@ -45,9 +51,8 @@ def test_index_page_lists_everything_escaped_and_offline(site):
     soup = BeautifulSoup(html_text, "html.parser")
     rows = soup.select("#reports tbody tr")
     assert len(rows) == 8
-    statuses = {r.select("td")[2].text + "/" + r["data-year"]: r["data-status"] for r in rows}
-    assert sorted(statuses.values()).count("clean") == 5 and "failed" in statuses.values()
-    assert "errors" in statuses.values() and "warnings" in statuses.values()
+    statuses = [r["data-status"] for r in rows]
+    assert sorted(statuses) == ["clean"] * 4 + ["error", "failed", "incomplete", "warning"]
     # the hostile name is text, not markup
     assert "<script>alert" not in html_text and EVIL in soup.get_text()
     assert len(soup.find_all("script")) == 1 and len(soup.find_all("style")) == 1
@@ -58,10 +63,21 @@ def test_index_page_lists_everything_escaped_and_offline(site):
     # filters offer every year, level and status; the search covers name and id
     assert [o["value"] for o in soup.select("#f-year option")] == ["", "2022", "2021"]
     assert {o["value"] for o in soup.select("#f-level option")} == {"", "乡镇人民政府", "县级以上人民政府部门"}
-    assert {o["value"] for o in soup.select("#f-status option")} >= {"clean", "warnings", "errors", "failed", "pending"}
+    assert [o["value"] for o in soup.select("#f-status option")] == ["", "error", "incomplete", "warning", "clean", "failed",
+                                                                     "pending"]  # fmt: skip
+    # counts per state, each a button that filters
+    assert {b["data-status"]: b.text.split()[-1] for b in soup.select(".counts button")} == {
+        "error": "1", "incomplete": "1", "warning": "1", "clean": "4", "failed": "1"}  # fmt: skip
     assert all(r["data-search"] for r in rows) and soup.select_one("#f-search")
     badge = rows[0].select_one(".badge")  # 2022/demo-001: one warning
-    assert badge.text == "错误 0 · 警告 1" and "b-warnings" in badge["class"]
+    assert badge.text == "有警告" and "b-warning" in badge["class"]
+    # the findings one click away, escaped
+    err = next(r for r in rows if r["data-status"] == "error")
+    assert err.select_one("details summary").text.startswith("检查结果：错误 2")
+    assert err.select_one("details li").text == f"T3-BAL错误：{EVIL}"
+    inc = next(r for r in rows if r["data-status"] == "incomplete")
+    items = [li.text for li in inc.select("details li")]
+    assert items == ["P5无法核对：无法核对总体情况", "缺项空白单元格或空章节：t3.granted.total、t3.granted.other、s6（3 处）"]
     failed = next(r for r in rows if r["data-status"] == "failed").select_one(".badge")
     assert failed.text == "构建失败" and failed["title"] == "boom <b>"
     assert soup.select_one(".overviews a")["href"] == "2022/overview.html"
@@ -92,7 +108,7 @@ def test_overview_figures():
     reports = list(generate(6, [2021, 2022], seed=9))
     cur = [r for r in reports if r.year == 2022]
     ov = build_overview(2022, cur, [r for r in reports if r.year == 2021],
-                        {"reports": {"2022/demo-001": {"agency": "demo-001", "year": 2022, "status": "ok",
+                        {"reports": {"2022/demo-001": {"agency": "demo-001", "year": 2022, "status": "ok", "state": "error",
                                                         "checks": {"errors": 3, "warnings": 0}, "outputs": {"html": "2022/demo-001/report.html"}}}})  # fmt: skip
     total_new = sum(r.value("t3.new_received.total") for r in cur)
     assert ov.history[2022]["new"] == total_new and ov.history[2022]["agencies"] == 6
@@ -102,7 +118,8 @@ def test_overview_figures():
     assert ranked.index(top.agency.name) < min(ranked.index(r.agency.name) for r in cur if r is not top)
     m = measures(cur[0])
     assert m["granted_share"] == (m["granted"] / m["handled"] if m["handled"] else None)
-    assert 'href="../2022/demo-001/report.html"' in errors_html(ov, "../")
+    page = status_html(ov, "../")
+    assert 'href="../2022/demo-001/report.html"' in page and "<td>有错误</td>" in page
     yoy = year_over_year_html(ov)
     assert "2021年" in yoy and "2022年" in yoy and "<svg" in yoy
     assert "没有往年数据" in year_over_year_html(build_overview(2022, cur))

@@ -25,8 +25,10 @@ def test_sample_exits_0_with_the_year_warning(sample_path):
     assert p.returncode == 0, p.stderr
     lines = p.stdout.splitlines()
     assert lines[0] == f"{sample_path}: 余姚市商务局 (yuyao-commerce), 2020, format 2019"
-    assert lines[1].startswith("  N-YEAR warning: 二、主动公开政府信息情况：「2019年度，本单位主动公开信息45条")
-    assert lines[2:] == ["1 report checked: 0 error(s), 1 warning(s), 0 not assessable"]
+    assert lines[1] == "  state: warning (有警告)"
+    assert lines[2].startswith("  N-YEAR warning: 二、主动公开政府信息情况：「2019年度，本单位主动公开信息45条")
+    assert lines[3:] == ["1 report checked (0 error, 0 incomplete, 1 warning, 0 clean): 0 error(s), 1 warning(s), "
+                         "0 not assessable"]  # fmt: skip
 
 
 def test_json_shape(sample_path):
@@ -35,7 +37,8 @@ def test_json_shape(sample_path):
     doc = json.loads(p.stdout)
     assert list(doc) == ["reports"]
     (rep,) = doc["reports"]
-    assert list(rep) == ["agency", "year", "format", "findings"]
+    assert list(rep) == ["agency", "year", "format", "state", "findings", "gaps"]
+    assert (rep["state"], rep["gaps"]) == ("warning", [])
     assert (rep["agency"], rep["year"], rep["format"]) == ("yuyao-commerce", 2020, "2019")
     (f,) = rep["findings"]
     assert list(f) == ["rule", "severity", "status", "message", "cells"]
@@ -62,9 +65,10 @@ def test_error_exits_1_and_directories_find_last_year(tmp_path):
     # the whole directory: both years are checked, the later one against the earlier
     p = run(str(tmp_path))
     assert p.returncode == 1
-    assert "2021, format 2021\n  no findings\n" in p.stdout
+    assert "2021, format 2021\n  state: clean (无问题)\n  no findings\n" in p.stdout
     assert f"{path}: 示例局 (demo), 2022, format 2021; compared with 2021" in p.stdout
-    assert p.stdout.splitlines()[-1] == "2 reports checked: 2 error(s), 0 warning(s), 0 not assessable"
+    assert p.stdout.splitlines()[-1] == ("2 reports checked (1 error, 0 incomplete, 0 warning, 1 clean): 2 error(s), "
+                                         "0 warning(s), 0 not assessable")  # fmt: skip
 
 
 def test_warnings_and_not_assessable_exit_0(tmp_path):
@@ -122,10 +126,52 @@ def test_missing_path_and_empty_directory_exit_2(tmp_path):
 
 def test_a_bad_file_among_good_ones_is_an_input_error(tmp_path, sample_path):
     (tmp_path / "2020").mkdir()
-    (tmp_path / "2020" / "good.yaml").write_text(sample_path.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "2020" / "broken.yaml").write_text(
-        "agency: {id: x, name: 某局}\nyear: 2020\nsurprise: 1\n", encoding="utf-8"
-    )
+    (tmp_path / "2020" / "yuyao-commerce.yaml").write_text(sample_path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "2020" / "x.yaml").write_text("agency: {id: x, name: 某局}\nyear: 2020\nsurprise: 1\n", encoding="utf-8")
     p = run(str(tmp_path))
     assert p.returncode == 2
-    assert "broken.yaml:3: top level: unknown key 'surprise'" in p.stderr
+    assert "x.yaml:3: top level: unknown key 'surprise'" in p.stderr
+
+
+def _layout(root: Path, sample_path: Path, files: dict[str, tuple[int, str]]) -> None:
+    """Params files at ``root/<rel>`` from the sample, each saying the given (year, agency id)."""
+    text = sample_path.read_text(encoding="utf-8")
+    for rel, (year, agency) in files.items():
+        f = root / rel
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(text.replace("year: 2020", f"year: {year}").replace("id: yuyao-commerce", f"id: {agency}"),
+                     encoding="utf-8")  # fmt: skip
+
+
+LAYOUT_HEAD = "xxgk check: the params files are not laid out as <year>/<agency-id>.yaml:"
+
+
+def test_layout_year_folder_mismatch(tmp_path, sample_path):
+    _layout(tmp_path, sample_path, {"2021/a.yaml": (2020, "a")})
+    f = tmp_path / "2021" / "a.yaml"
+    p = run(str(f))
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert p.stderr.splitlines() == [LAYOUT_HEAD, f"  {f}:8: year 2020 does not match its folder 2021 "
+                                                  f"(move the file to {tmp_path / '2020' / 'a.yaml'} or set year: 2021)"]  # fmt: skip
+
+
+def test_layout_stem_and_duplicate_id_name_both_files(tmp_path, sample_path):
+    _layout(tmp_path, sample_path, {"2020/a.yaml": (2020, "a"), "2020/b.yaml": (2020, "a")})
+    a, b = tmp_path / "2020" / "a.yaml", tmp_path / "2020" / "b.yaml"
+    p = run(str(tmp_path))
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert p.stderr.splitlines() == [
+        LAYOUT_HEAD,
+        f"  {b}:4: agency.id 'a' does not match the file name 'b' (rename the file to {a} or set id: b)",
+        f"  {a} and {b}: both are agency 'a' in 2020; an agency has one params file a year",
+    ]
+
+
+def test_a_link_leading_out_of_the_directory_is_refused_unread(tmp_path, sample_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("password: 机密内容\n", encoding="utf-8")
+    _layout(tmp_path / "params", sample_path, {"2020/yuyao-commerce.yaml": (2020, "yuyao-commerce")})
+    (tmp_path / "params" / "2020" / "evil.yaml").symlink_to(secret)
+    p = run(str(tmp_path / "params"))
+    assert p.returncode == 2 and "机密" not in p.stdout + p.stderr
+    assert f"evil.yaml: a symbolic link to {secret}, outside the params directory" in p.stderr

@@ -3,14 +3,17 @@ per-year overviews and the open data."""
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from pathlib import Path
 
-from xxgk.batch.manifest import Manifest, build_lock
+from xxgk.batch.manifest import Manifest, build_lock, mark_stale, prune
+from xxgk.batch.outputs import OutputError, check_writable, clean_stale
 from xxgk.batch.plan import plan_batch, run_batch, select_reports
 from xxgk.batch.progress import describe_failure, make_progress
 from xxgk.errors import UserError
+from xxgk.layout import check_layout
 from xxgk.params import discover
 
 
@@ -42,8 +45,8 @@ def main(args) -> int:
     formats = parse_formats(args.formats)
     if args.jobs < 1:
         raise UserError("--jobs: expected at least 1")
-    if args.timeout <= 0:
-        raise UserError("--timeout: expected a positive number of seconds")
+    if not math.isfinite(args.timeout) or args.timeout <= 0:
+        raise UserError("--timeout: expected a finite, positive number of seconds")
     if args.scheduler and args.executor != "dask":
         raise UserError("--scheduler needs --executor dask")
     params_dir = resolve_params_dir(args.params)
@@ -51,13 +54,23 @@ def main(args) -> int:
     out_dir = Path(args.out).resolve()
     found = discover(params_dir)
     selected = select_reports(found, args.agency, args.year, str(args.params))
+    check_layout(found, params_dir, years={y for y, _, _ in selected})  # before any kernel starts
+    check_writable(out_dir)
     with build_lock(out_dir):
         return _run(args, params_dir, notebook, out_dir, formats, found, selected)
 
 
 def _run(args, params_dir: Path, notebook: Path, out_dir: Path, formats, found, selected) -> int:
+    from xxgk.batch.worker import kept_names
+
     t0 = time.perf_counter()
+    for line in clean_stale(out_dir, kept_names()):  # what a killed run left behind
+        _say(f"xxgk build: {line}")
     manifest = Manifest(out_dir)
+    mark_stale(manifest)
+    if getattr(args, "prune", False):
+        for line in prune(manifest):
+            _say(f"xxgk build: {line}")
     plan = plan_batch(selected, params_dir=params_dir, out_dir=out_dir, notebook=notebook, formats=formats,
                       timeout=args.timeout, manifest=manifest, force=args.force, found=found)  # fmt: skip
     checked = time.perf_counter() - t0
@@ -74,12 +87,19 @@ def _run(args, params_dir: Path, notebook: Path, out_dir: Path, formats, found, 
         with make_progress(len(plan.todo), quiet=args.quiet) as progress:
             results = run_batch(plan.todo, manifest, executor, progress, fail_fast=args.fail_fast)
     elapsed = time.perf_counter() - t_build
+    failed = {k: e for k, e in results.items() if e.get("status") != "ok"}
+    unwritable = next((e for e in failed.values() if (e.get("error") or {}).get("kind") == "output"), None)
+    if unwritable is not None:
+        manifest.save()
+        raise OutputError(f"{unwritable['error']['message']}; stopped after {len(results)} of {len(plan.todo)} "
+                          "report(s), every existing output is unchanged")  # fmt: skip
     if not args.no_site:
         from xxgk.site import publish
 
         for line in publish(out_dir, params_dir, manifest, found):
             _say(line)
-    failed = {k: e for k, e in results.items() if e.get("status") != "ok"}
+    else:
+        manifest.save()
     not_run = len(plan.todo) - len(results)
     if plan.todo:
         built = len(results) - len(failed)

@@ -100,9 +100,18 @@ class Manifest:
                 "site": self.site}  # fmt: skip
 
     def save(self) -> None:
-        """Write the manifest atomically."""
+        """Write the manifest atomically (OutputError, the old file kept, when the directory cannot be written)."""
         self.updated = now_iso()
-        write_text_atomic(self.path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1))
+        try:
+            write_text_atomic(self.path, self.text())
+        except OSError as exc:
+            from xxgk.batch.outputs import OutputError, output_error
+
+            raise OutputError(f"{output_error(exc)}; the previous manifest and every existing output are unchanged") from None
+
+    def text(self) -> str:
+        """The manifest as JSON text."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
     def up_to_date(self, key: str, inputs_hash: str) -> bool:
         """Whether a report was built from these inputs and all its outputs are still on disk."""
@@ -123,8 +132,11 @@ class Manifest:
         if changed:
             self.save()
 
-    def record(self, key: str, entry: dict, save: bool = True) -> None:
-        """Store a finished report's entry (and save)."""
+    def record(self, key: str, entry: dict, save: bool = True, before: dict | None = None) -> None:
+        """Store a finished report's entry (and save). A failed rebuild keeps what was published before it
+        (``before``: the entry as it was when the run started): its outputs stay listed, marked stale."""
+        if entry.get("status") == FAILED and before:
+            entry = with_last_good(entry, before, self.out_dir)
         self.reports[key] = entry
         if save:
             self.save()
@@ -132,6 +144,60 @@ class Manifest:
     def statuses(self) -> dict[str, str]:
         """Key → status of every report in the manifest."""
         return {k: e.get("status", "?") for k, e in self.reports.items()}
+
+
+def mark_stale(manifest: Manifest) -> None:
+    """Mark every entry whose params file no longer exists as stale (its files kept); unmark those back again."""
+    for e in manifest.reports.values():
+        p = e.get("params")
+        gone = bool(p) and not Path(p).is_file()
+        stale = e.get("stale") or {}
+        if gone and stale.get("reason") != "params-missing":
+            e["stale"] = {"reason": "params-missing", "message": f"params file {p} no longer exists", "since": now_iso()}
+        elif not gone and stale.get("reason") == "params-missing":
+            del e["stale"]
+
+
+def prune(manifest: Manifest) -> list[str]:
+    """Remove the reports whose params file no longer exists: their output folders and manifest entries."""
+    msgs = []
+    root = manifest.out_dir.resolve()
+    for key, e in sorted(manifest.reports.items()):
+        if (e.get("stale") or {}).get("reason") != "params-missing":
+            continue
+        folder = (root / key).resolve()
+        if folder.is_relative_to(root) and folder != root and folder.is_dir():
+            import shutil
+
+            shutil.rmtree(folder)
+            msgs.append(f"pruned {key}: its params file {e.get('params')} is gone; removed {folder}")
+        else:
+            msgs.append(f"pruned {key}: its params file {e.get('params')} is gone; it had no output folder")
+        del manifest.reports[key]
+    if msgs:
+        manifest.save()
+    return msgs
+
+
+#: what a failed rebuild keeps of the last good build: its outputs and what the site says about it
+PUBLISHED_KEYS = ("finished", "state", "checks", "findings", "gaps", "format")
+SITE_OUTPUTS = ("log", "failed_notebook")
+
+
+def with_last_good(entry: dict, before: dict, out_dir: Path) -> dict:
+    """A failed entry carrying the publication of the last good build (``published``) and a stale mark."""
+    published = before.get("published")  # an earlier failed rebuild already kept it
+    if not published and before.get("status") in (OK, RUNNING) and before.get("checks") is not None:
+        published = {k: before.get(k) for k in PUBLISHED_KEYS}
+        published["outputs"] = {k: v for k, v in (before.get("outputs") or {}).items() if k not in SITE_OUTPUTS}
+    if not published:
+        return entry
+    outputs = {k: v for k, v in published["outputs"].items() if (out_dir / v).is_file()}
+    if not outputs:
+        return entry
+    message = (entry.get("error") or {}).get("message") or "build failed"
+    return {**entry, "outputs": {**outputs, **(entry.get("outputs") or {})}, "published": {**published, "outputs": outputs},
+            "stale": {"reason": "build-failed", "message": message, "since": entry.get("finished") or now_iso()}}  # fmt: skip
 
 
 @contextlib.contextmanager

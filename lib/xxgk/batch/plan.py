@@ -3,6 +3,7 @@ record each in the manifest the moment it finishes."""
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,7 +92,8 @@ def plan_batch(selected, *, params_dir, out_dir, notebook, formats, timeout: flo
 def run_batch(jobs: list[Job], manifest: Manifest, executor, progress, fail_fast: bool = False) -> dict[str, dict]:
     """Run the jobs; record every finished report in the manifest at once; return key → manifest entry."""
     results: dict[str, dict] = {}
-    state = {"failed": False}
+    state = {"failed": False, "output": False}
+    before = {j.key: copy.deepcopy(manifest.reports[j.key]) for j in jobs if j.key in manifest.reports}
     manifest.mark_running(j.key for j in jobs)
 
     def on_event(kind: str, key: str, payload) -> None:
@@ -100,11 +102,13 @@ def run_batch(jobs: list[Job], manifest: Manifest, executor, progress, fail_fast
         elif kind == "stage":
             progress.stage(key, payload)
         elif kind == "done":
-            manifest.record(key, payload)
-            results[key] = payload
+            manifest.record(key, payload, before=before.get(key))
+            results[key] = manifest.reports[key]
             progress.finish(key, payload)
             if payload.get("status") != "ok":
                 state["failed"] = True
+                state["output"] = state["output"] or (payload.get("error") or {}).get("kind") == "output"
 
-    executor.run(jobs, on_event, stop=lambda: fail_fast and state["failed"])
+    # an output directory that cannot be written fails every report alike: stop at the first
+    executor.run(jobs, on_event, stop=lambda: (fail_fast and state["failed"]) or state["output"])
     return results

@@ -47,6 +47,9 @@ class PlainProgress:
         if entry.get("status") == "ok":
             c = entry.get("checks") or {}
             checks = f"errors {c.get('errors', '?')}, warnings {c.get('warnings', '?')}" if c else "checks n/a"
+            if entry.get("state"):
+                checks = f"{entry['state']}: {checks}" + (f", not assessable {c['not_assessable']}"
+                                                         if c.get("not_assessable") else "")  # fmt: skip
             line = f"{head} ok      {key}  {entry.get('stages', {}).get('total', 0):.1f}s  ({checks})"
         else:
             self.failed += 1

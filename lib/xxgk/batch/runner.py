@@ -40,6 +40,7 @@ class BuildResult:
     paths: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     checks: dict = field(default_factory=dict)
+    status: dict = field(default_factory=dict)
 
     @property
     def total_seconds(self) -> float:
@@ -194,10 +195,13 @@ def _keep_failed(tmp: Path, out_path: Path) -> Path:
     return failed
 
 
-def _checks(report, params_dir: Path) -> dict:
+def _checks(report, params_dir: Path) -> tuple[dict, dict]:
+    """The checker's counts and the report's status record (state, findings, gaps: ``checks.status``)."""
     from xxgk.checks import check_report, summary
+    from xxgk.checks.status import status_record
 
-    return summary(check_report(report, params_dir=params_dir))
+    findings = check_report(report, params_dir=params_dir)
+    return summary(findings), status_record(findings, report)
 
 
 def build_one(agency: str, year: int, *, params_dir="params", out_dir="build", formats=("html", "pdf"),
@@ -249,7 +253,7 @@ def build_one(agency: str, year: int, *, params_dir="params", out_dir="build", f
 
         result.paths["docx"] = write_docx(report, out / "report.docx")  # atomic: temp file, then rename
         result.seconds["docx"] = time.perf_counter() - t0
-    result.checks = _checks(report, root)
+    result.checks, result.status = _checks(report, root)
     return result
 
 

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from xxgk.batch.manifest import FAILED, OK, input_hash, lib_digest, now_iso, report_key
+from xxgk.batch.outputs import OUTPUT_ERRNOS, drop_last_good, keep_last_good, output_error, restore_last_good
 
 FORK_ENV = "XXGK_FORK_KERNELS"  # "0": start every kernel the ordinary way (slower; for comparison)
 OUTPUT_NAMES = {"notebook": "report.ipynb", "html": "report.html", "pdf": "report.pdf", "docx": "report.docx",
@@ -217,12 +218,19 @@ def _kill_own_kernels() -> None:
                 os.killpg(child.pid, signal.SIGKILL) if hasattr(os, "killpg") else child.kill()
 
 
+def params_file(job: Job) -> str:
+    """The absolute path of a job's params file (recorded in the manifest: a report whose file is gone is stale)."""
+    from xxgk.params import params_path
+
+    return str(params_path(Path(job.params_dir).resolve(), job.year, job.agency))
+
+
 def failed_entry(job: Job, kind: str, message: str) -> dict:
     """The manifest entry of a report whose worker could not report back (killed, died)."""
     out = job.report_dir
-    entry = {"agency": job.agency, "year": job.year, "status": FAILED, "inputs": job.inputs, "formats": list(job.formats),
-             "stages": {}, "checks": None, "outputs": {}, "error": {"kind": kind, "message": message, "detail": message},
-             "finished": now_iso()}  # fmt: skip
+    entry = {"agency": job.agency, "year": job.year, "status": FAILED, "params": params_file(job), "inputs": job.inputs,
+             "formats": list(job.formats), "stages": {}, "checks": None, "outputs": {},
+             "error": {"kind": kind, "message": message, "detail": message}, "finished": now_iso()}  # fmt: skip
     _describe(job, entry)
     if (out / LOG_NAME).is_file():
         entry["outputs"]["log"] = _rel(out / LOG_NAME, job.out_dir)
@@ -240,7 +248,8 @@ def salvage_partial(job: Job) -> None:
     _save_partial(out)
     for tmp in out.glob(".*.tmp*"):
         tmp.unlink(missing_ok=True)
-    _remove_stale_outputs(out)
+    with contextlib.suppress(OSError):
+        restore_last_good(out, kept_names())
     with contextlib.suppress(OSError):
         _log(out / LOG_NAME, f"worker killed at {now_iso()}; partial notebook kept as {FAILED_NOTEBOOK} if any")
 
@@ -252,12 +261,19 @@ def run_job(job: Job | dict, emit=None) -> dict:
     emit = emit or (lambda stage: None)
     t_start = time.perf_counter()
     out = job.report_dir
-    out.mkdir(parents=True, exist_ok=True)
     log_path = out / LOG_NAME
-    log_path.write_text(f"xxgk build {job.key} — started {now_iso()} in worker {os.getpid()}\n", encoding="utf-8")
-    (out / FAILED_NOTEBOOK).unlink(missing_ok=True)
-    entry = {"agency": job.agency, "year": job.year, "status": FAILED, "inputs": job.inputs, "formats": list(job.formats),
-             "stages": {}, "checks": None, "outputs": {}, "error": None, "worker": os.getpid()}  # fmt: skip
+    try:  # a full, read-only or foreign output directory fails the report before anything is replaced
+        out.mkdir(parents=True, exist_ok=True)
+        log_path.write_text(f"xxgk build {job.key} — started {now_iso()} in worker {os.getpid()}\n", encoding="utf-8")
+        (out / FAILED_NOTEBOOK).unlink(missing_ok=True)
+        keep_last_good(out, kept_names())
+    except OSError as exc:
+        entry = failed_entry(job, "output", output_error(exc, out))
+        entry["outputs"] = {}
+        return entry
+    entry = {"agency": job.agency, "year": job.year, "status": FAILED, "params": params_file(job), "inputs": job.inputs,
+             "formats": list(job.formats), "stages": {}, "checks": None, "outputs": {}, "error": None,
+             "worker": os.getpid()}  # fmt: skip
     timed_out = threading.Event()
     km = None
     handler = logging.FileHandler(log_path, encoding="utf-8")
@@ -304,13 +320,17 @@ def run_job(job: Job | dict, emit=None) -> dict:
             stages["kernel_start"] = round(kernel_start, 3)
             stages["execute"] = round(max(stages["execute"] - kernel_start, 0.0), 3)
         entry["stages"] = stages
-        entry["checks"] = result.checks
+        entry["checks"] = {**result.checks, "gaps": result.status.get("counts", {}).get("gaps", 0)}
+        entry.update({k: result.status[k] for k in ("state", "findings", "gaps") if k in result.status})
         entry["outputs"].update({k: _rel(p, job.out_dir) for k, p in result.paths.items()})
+        drop_last_good(out)
         entry["status"] = OK
     except BaseException as exc:  # noqa: BLE001 - every failure becomes a manifest entry
         entry["error"] = _classify(exc, out, timed_out.is_set(), job)
-        _log(log_path, "".join(traceback.format_exception(exc)))
-        _remove_stale_outputs(out)
+        with contextlib.suppress(OSError):
+            _log(log_path, "".join(traceback.format_exception(exc)))
+        with contextlib.suppress(OSError):
+            restore_last_good(out, kept_names())  # the last good publication stays in place
         if isinstance(exc, KeyboardInterrupt):
             raise
     finally:
@@ -332,7 +352,8 @@ def run_job(job: Job | dict, emit=None) -> dict:
     if (out / FAILED_NOTEBOOK).is_file():
         entry["outputs"]["failed_notebook"] = _rel(out / FAILED_NOTEBOOK, job.out_dir)
     entry["finished"] = now_iso()
-    _log(log_path, f"{entry['status']} in {entry['stages']['total']:.2f} s; stages {entry['stages']}")
+    with contextlib.suppress(OSError):
+        _log(log_path, f"{entry['status']} in {entry['stages']['total']:.2f} s; stages {entry['stages']}")
     return entry
 
 
@@ -361,10 +382,9 @@ def _rel(path, root) -> str:
         return str(p)
 
 
-def _remove_stale_outputs(out: Path) -> None:
-    """A failed report must not leave an earlier build's outputs looking current."""
-    for name in OUTPUT_NAMES.values():
-        (out / name).unlink(missing_ok=True)
+def kept_names() -> tuple[str, ...]:
+    """The files of a build that a failed rebuild puts back as they were: every output and the saved document."""
+    return (*OUTPUT_NAMES.values(), DOC_NAME)
 
 
 def _classify(exc: BaseException, out: Path, timed_out: bool, job: Job) -> dict:
@@ -382,6 +402,9 @@ def _classify(exc: BaseException, out: Path, timed_out: bool, job: Job) -> dict:
         kind = "kernel-died"
     elif name == "ParamsError":
         kind = "params"
+    elif isinstance(exc, OSError) and exc.errno in OUTPUT_ERRNOS:
+        kind = "output"
+        message = output_error(exc, out)
     elif details:
         kind = "cell"
     elif isinstance(exc, UserError):

@@ -6,6 +6,7 @@ import json
 
 from xxgk.checks.base import NOT_ASSESSABLE, summary
 from xxgk.checks.engine import Checked, check_paths
+from xxgk.checks.status import STATE_LABELS, STATES, gaps
 
 
 def main(args) -> int:
@@ -24,7 +25,9 @@ def render_text(results: list[Checked]) -> str:
     for c in results:
         r = c.report
         prev = f"; compared with {c.previous.year}" if c.previous is not None else ""
+        state = c.state
         lines.append(f"{c.path}: {r.agency.name} ({r.agency.id}), {r.year}, format {r.format_id}{prev}")
+        lines.append(f"  state: {state} ({STATE_LABELS[state]})" + _gaps_note(c.report))
         for f in c.findings:
             kind = "not assessable" if f.status == NOT_ASSESSABLE else f.severity
             text = f.message.removeprefix(f"[{f.rule}] ")
@@ -33,8 +36,20 @@ def render_text(results: list[Checked]) -> str:
             lines.append("  no findings")
     total = summary(f for c in results for f in c.findings)
     n = len(results)
+    states = [c.state for c in results]
+    per_state = ", ".join(f"{states.count(s)} {s}" for s in STATES)
     lines.append(
-        f"{n} report{'s' if n != 1 else ''} checked: {total['errors']} error(s), {total['warnings']} warning(s), "
-        f"{total['not_assessable']} not assessable"
+        f"{n} report{'s' if n != 1 else ''} checked ({per_state}): {total['errors']} error(s), "
+        f"{total['warnings']} warning(s), {total['not_assessable']} not assessable"
     )
     return "\n".join(lines)
+
+
+def _gaps_note(report) -> str:
+    missing = gaps(report)
+    if not missing:
+        return ""
+    cells = sum(1 for m in missing if "." in m)
+    sections = len(missing) - cells
+    parts = [f"{cells} blank required cell(s)"] * bool(cells) + [f"{sections} empty section(s)"] * bool(sections)
+    return "; " + ", ".join(parts)

@@ -60,13 +60,24 @@ class Checked:
     previous: Report | None
     findings: list[Finding] = field(default_factory=list)
 
+    @property
+    def state(self) -> str:
+        """The report's state: error, incomplete, warning or clean (``xxgk.checks.status``)."""
+        from xxgk.checks.status import report_state
+
+        return report_state(self.findings, self.report)
+
     def to_dict(self) -> dict:
         """The per-report JSON object of ``xxgk check --json``."""
+        from xxgk.checks.status import gaps
+
         return {
             "agency": self.report.agency.id,
             "year": self.report.year,
             "format": self.report.format_id,
+            "state": self.state,
             "findings": [f.to_dict() for f in self.findings],
+            "gaps": gaps(self.report),
         }
 
 
@@ -76,6 +87,8 @@ INGEST_SUFFIXES = frozenset({".xlsx", ".xlsm", ".pdf", ".docx", ".doc", ".html",
 
 def report_files(paths: Iterable[str | Path]) -> list[Path]:
     """The report files named by ``paths`` (files, or directories searched recursively for *.yaml / *.json)."""
+    from xxgk.layout import LayoutError, escaping_link
+
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -83,6 +96,9 @@ def report_files(paths: Iterable[str | Path]) -> list[Path]:
                            and f.name not in NOT_REPORTS and not f.name.startswith("."))  # fmt: skip
             if not found:
                 raise UserError(f"{p}: no report files (*.yaml, *.json) in this directory")
+            links = [m for m in (escaping_link(f, p) for f in found) if m]
+            if links:  # refused before anything reads them
+                raise LayoutError(links)
             out.extend(found)
         elif p.is_file() and p.suffix.lower() in INGEST_SUFFIXES:
             raise UserError(f"{p}: a published report or form, not a params file; "
@@ -99,7 +115,15 @@ def check_paths(paths: Iterable[str | Path]) -> list[Checked]:
 
     A file that cannot be read raises ``ParamsError`` (a ``UserError``) naming the file and line.
     """
-    loaded = [(f, load_report(f)) for f in report_files(paths)]
+    from xxgk.layout import LayoutError, layout_problems
+
+    files = report_files(paths)
+    laid_out = [(int(f.parent.name), f.stem, f) for f in files
+                if f.suffix.lower() in (".yaml", ".yml") and f.parent.name.isascii() and f.parent.name.isdigit()]  # fmt: skip
+    problems = layout_problems(laid_out)
+    if problems:  # a file in the wrong place would be checked, and built, as another report
+        raise LayoutError(problems)
+    loaded = [(f, load_report(f)) for f in files]
     by_key = {(r.agency.id, r.year): r for _, r in loaded}
     results = []
     for path, report in loaded:

@@ -44,3 +44,26 @@ def report_state(findings: Iterable[Finding], report=None) -> str:
     if any(f.status == FAIL and f.severity == WARNING for f in fs):
         return STATE_WARNING
     return STATE_CLEAN
+
+
+#: a manifest entry keeps at most this many findings and gap ids, each message cut to SHORT characters
+MAX_LISTED, SHORT = 60, 160
+
+
+def short_message(finding: Finding) -> str:
+    """A finding's message without its ``[RULE]`` prefix, cut to ``SHORT`` characters."""
+    text = " ".join(finding.message.removeprefix(f"[{finding.rule}] ").split())
+    return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
+
+
+def status_record(findings: Iterable[Finding], report=None) -> dict:
+    """What the manifest and the site keep of a checked report: its state, the counts, the failed and
+    not-assessable findings (rule, severity, status, short message) and what the format requires but is missing."""
+    from xxgk.checks.base import summary
+
+    fs = [f for f in findings if f.status in (FAIL, NOT_ASSESSABLE)]
+    missing = gaps(report)
+    return {"state": report_state(fs, report), "counts": {**summary(fs), "gaps": len(missing)},
+            "findings": [{"rule": f.rule, "severity": f.severity, "status": f.status, "message": short_message(f)}
+                         for f in fs[:MAX_LISTED]],
+            "gaps": missing[:MAX_LISTED]}  # fmt: skip

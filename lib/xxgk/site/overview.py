@@ -1,4 +1,4 @@
-"""Overview of one report year across agencies: totals, rankings, distributions, reports with errors and the
+"""Overview of one report year across agencies: totals, rankings, distributions, reports' states and the
 comparison with earlier years. ``notebooks/overview.ipynb`` only calls the ``show_*`` functions."""
 
 from __future__ import annotations
@@ -105,14 +105,15 @@ def build_overview(year: int, reports: list[Report], earlier: list[Report] = (),
 
 
 def load_overview(year: int, out_dir: str | Path, params_dir: str | Path) -> Overview:
-    """The overview of a year from a build directory (saved report documents, manifest) and the params."""
+    """The overview of a year from a build directory (saved report documents, manifest: every report built there)
+    and the params files found."""
     from xxgk.params import discover
-    from xxgk.site.data import load_reports
+    from xxgk.site.data import load_reports, site_reports
 
-    found = [f for f in discover(params_dir) if f[0] <= year]
-    all_reports = load_reports(out_dir, found)
     manifest_path = Path(out_dir) / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else {}
+    found = [f for f in site_reports(manifest.get("reports") or {}, discover(params_dir)) if f[0] <= year]
+    all_reports = load_reports(out_dir, found)
     return build_overview(year, [r for r in all_reports if r.year == year], [r for r in all_reports if r.year < year],
                           manifest)  # fmt: skip
 
@@ -202,27 +203,36 @@ def distributions_html(ov: Overview) -> str:
     return "".join(out)
 
 
-def errors_html(ov: Overview, link_prefix: str = "") -> str:
-    """Reports of the year with checker errors or a failed build, with links to their pages."""
-    rows = []
+def status_html(ov: Overview, link_prefix: str = "") -> str:
+    """How many reports of the year are in each state (``xxgk.checks.status``; failed, pending), and the
+    reports that are not publishable as they are — with errors, incomplete, failed or stale — linked."""
+    from xxgk.site.index import STALE_LABELS, STATUS_LABELS, shown_entry, status_of
+
     names = {r["id"]: r["name"] for r in ov.rows}
+    counts = dict.fromkeys(STATUS_LABELS, 0)
+    rows = []
     for agency, e in sorted(ov.statuses.items()):
-        checks = e.get("checks") or {}
-        if e.get("status") == "ok" and not checks.get("errors"):
+        st = status_of(e)
+        counts[st] += 1
+        stale = e.get("stale")
+        if st not in ("error", "incomplete", "failed") and not stale:
             continue
-        status = "构建失败" if e.get("status") == "failed" else "已构建" if e.get("status") == "ok" else "未完成"
+        c = shown_entry(e).get("checks") or {}
         link = (e.get("outputs") or {}).get("html")
-        rows.append((agency, names.get(agency, e.get("name") or agency), status, checks.get("errors", "—"),
-                     checks.get("warnings", "—"), link))  # fmt: skip
+        why = STALE_LABELS.get(stale.get("reason"), "") if stale else ""
+        rows.append((agency, names.get(agency, e.get("name") or agency), STATUS_LABELS[st], why, c.get("errors", "—"),
+                     c.get("not_assessable", "—"), c.get("gaps", "—"), link))  # fmt: skip
+    summary = "，".join(f"{label} {counts[s]}" for s, label in STATUS_LABELS.items() if counts[s])
+    out = f"<h2>四、检查状态</h2><p>{_e(summary or '本年度没有构建记录')}。</p>"
     if not rows:
-        return "<h2>四、存在错误的报告</h2><p>本年度没有检查出错误或构建失败的报告。</p>"
+        return out + "<p>本年度没有存在错误、不完整、构建失败或过期的报告。</p>"
     body = []
-    for agency, name, status, errors, warnings, link in rows:
+    for agency, name, status, why, errors, na, gaps, link in rows:
         cell = f'<a href="{_e(link_prefix + link)}">{_e(name)}</a>' if link else _e(name)
-        body.append(f'<tr><td>{cell}</td><td>{_e(agency)}</td><td>{_e(status)}</td>'
-                    f'<td class="v">{_e(errors)}</td><td class="v">{_e(warnings)}</td></tr>')  # fmt: skip
-    head = "".join(f"<th>{h}</th>" for h in ("机关", "编号", "状态", "错误", "警告"))
-    return f'<h2>四、存在错误的报告</h2><table class="overview"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        body.append(f'<tr><td>{cell}</td><td>{_e(agency)}</td><td>{_e(status)}</td><td>{_e(why or "—")}</td>'
+                    f'<td class="v">{_e(errors)}</td><td class="v">{_e(na)}</td><td class="v">{_e(gaps)}</td></tr>')  # fmt: skip
+    head = "".join(f"<th>{h}</th>" for h in ("机关", "编号", "状态", "过期", "错误", "无法核对", "缺项"))
+    return out + f'<table class="overview"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def year_over_year_html(ov: Overview) -> str:
@@ -276,9 +286,9 @@ def show_distributions(ov: Overview) -> None:
     _show(distributions_html(ov))
 
 
-def show_errors(ov: Overview) -> None:
-    """Display the reports with errors (links relative to ``<out>/<year>/overview.html``)."""
-    _show(errors_html(ov, link_prefix="../"))
+def show_status(ov: Overview) -> None:
+    """Display the states of the year's reports (links relative to ``<out>/<year>/overview.html``)."""
+    _show(status_html(ov, link_prefix="../"))
 
 
 def show_year_over_year(ov: Overview) -> None:

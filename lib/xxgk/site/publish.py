@@ -9,10 +9,12 @@ import os
 import sys
 from pathlib import Path
 
+from xxgk.batch.manifest import now_iso
+from xxgk.batch.outputs import OutputError, output_error
 from xxgk.nbclean import notebook_digest
 from xxgk.params import ParamsError, load_params
-from xxgk.params_write import write_text_atomic
-from xxgk.site.data import DATA_DIR, load_reports, write_open_data
+from xxgk.site.atomic import write_all_atomic
+from xxgk.site.data import DATA_DIR, load_reports, open_data, site_reports
 from xxgk.site.index import index_rows, render_index
 
 OVERVIEW_NOTEBOOK = "notebooks/overview.ipynb"
@@ -37,45 +39,62 @@ def overview_notebook() -> Path:
 
 
 def publish(out_dir, params_dir, manifest, found) -> list[str]:
-    """Open data, overviews and the index page; returns one message per step that did something."""
+    """Open data, overviews and the index page for every report of the site (everything built under the output
+    directory, whichever params directory or filter a run used, and the params files found); all site files
+    and the manifest are written together or not at all. Returns one message per step that did something."""
     from xxgk.batch.manifest import lib_digest
 
     out_dir, params_dir = Path(out_dir), Path(params_dir)
     msgs: list[str] = []
-    digests = {(y, a): _digest(Path(p)) for y, a, p in found}
+    for y, a, p in found:  # entries written before params files were recorded
+        e = manifest.reports.get(f"{y}/{a}")
+        if e is not None and not e.get("params"):
+            e["params"] = str(Path(p).resolve())
+    manifest.save()  # the overview notebooks read it
+    universe = site_reports(manifest.reports, found)
+    digests = {(y, a): _digest(Path(p)) if p is not None else "-" for y, a, p in universe}
     lib = lib_digest()
-    known = {f"{y}/{a}" for y, a, _ in found}
-    for key in [k for k in manifest.reports if k not in known]:  # params file gone: forget the report
-        del manifest.reports[key]
+    files: dict[str, str] = {}
 
-    key = _hash({"params": sorted(f"{y}/{a}:{d}" for (y, a), d in digests.items()), "lib": lib})
+    def entry_key(y, a):
+        e = manifest.reports.get(f"{y}/{a}") or {}
+        return [digests[(y, a)], (e.get("inputs") or {}).get("hash"), e.get("status"), bool(e.get("stale"))]
+
+    key = _hash({"reports": {f"{y}/{a}": entry_key(y, a) for y, a, _ in universe}, "lib": lib})
     data_files = [out_dir / DATA_DIR / "cells.csv", out_dir / DATA_DIR / "reports.json"]
     if manifest.site.get("open_data", {}).get("hash") != key or not all(p.is_file() for p in data_files):
-        reports = load_reports(out_dir, found)
-        write_open_data(out_dir, reports)
+        reports = load_reports(out_dir, universe)
+        files.update(open_data(reports))
         manifest.site["open_data"] = {"hash": key, "reports": len(reports), "files": [p.name for p in data_files]}
         msgs.append(f"open data: {DATA_DIR}/cells.csv and {DATA_DIR}/reports.json ({len(reports)} reports)")
 
-    overviews = _overviews(out_dir, params_dir, manifest, found, digests, lib, msgs)
+    overviews = _overviews(out_dir, params_dir, manifest, universe, digests, lib, msgs, files)
 
     names = {}
-    for y, a, p in found:
+    for y, a, p in universe:
         e = manifest.reports.get(f"{y}/{a}") or {}
-        if not e.get("name"):
+        if not e.get("name") and p is not None and p.is_file():
             try:
                 r = load_params(p)
                 names[(y, a)] = (r.agency.name, r.agency.level)
             except ParamsError:
                 pass
     rows = index_rows(out_dir, manifest, found, names)
-    write_text_atomic(out_dir / "index.html", render_index(rows, overviews))
-    manifest.save()
+    files["index.html"] = render_index(rows, overviews)
+    manifest.updated = now_iso()
+    files["manifest.json"] = manifest.text()
+    try:
+        write_all_atomic(out_dir, files)
+    except OSError as exc:
+        raise OutputError(f"{output_error(exc)}; the site was not updated (its previous files are unchanged)") from None
     msgs.append(f"index: {out_dir / 'index.html'} ({len(rows)} reports)")
     return msgs
 
 
-def _overviews(out_dir: Path, params_dir: Path, manifest, found, digests, lib: str, msgs: list[str]) -> dict[int, str]:
-    """Run the overview notebook for every year whose inputs changed; return year → relative link."""
+def _overviews(out_dir: Path, params_dir: Path, manifest, found, digests, lib: str, msgs: list[str],
+               files: dict[str, str]) -> dict[int, str]:  # fmt: skip
+    """Run the overview notebook for every year whose inputs changed (its page goes into ``files``, written with
+    the rest of the site); return year → relative link."""
     notebook = overview_notebook()
     if not notebook.is_file():
         msgs.append(f"overviews skipped: {notebook} not found")
@@ -85,7 +104,7 @@ def _overviews(out_dir: Path, params_dir: Path, manifest, found, digests, lib: s
     todo = []
     state = manifest.site.setdefault("overviews", {})
     for year in years:
-        statuses = {k: [e.get("status"), (e.get("checks") or {}).get("errors"), (e.get("checks") or {}).get("warnings")]
+        statuses = {k: [e.get("status"), e.get("state"), e.get("checks"), bool(e.get("stale"))]
                     for k, e in manifest.reports.items() if str(e.get("year")) == str(year)}  # fmt: skip
         key = _hash({"params": sorted(f"{y}/{a}:{d}" for (y, a), d in digests.items() if y <= year),
                      "statuses": statuses, "notebook": nb_digest, "lib": lib})  # fmt: skip
@@ -100,7 +119,7 @@ def _overviews(out_dir: Path, params_dir: Path, manifest, found, digests, lib: s
                 km = fork_kernel_manager(server, log_path=str(out_dir / str(year) / "overview.log"),
                                          extra_argv=["--IPKernelApp.log_level=ERROR"])  # fmt: skip
                 try:
-                    run_overview(year, out_dir, params_dir, notebook, km)
+                    files[f"{year}/overview.html"] = run_overview(year, out_dir, params_dir, notebook, km)
                     state[str(year)] = {"hash": key, "status": "ok"}
                     msgs.append(f"overview: {year}/overview.html")
                 except Exception as exc:  # noqa: BLE001 - a broken overview must not hide the reports
@@ -108,11 +127,12 @@ def _overviews(out_dir: Path, params_dir: Path, manifest, found, digests, lib: s
                     print(f"xxgk build: overview for {year} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
                 finally:
                     shutdown(km)
-    return {y: f"{y}/overview.html" for y in years if (out_dir / str(y) / "overview.html").is_file()}
+    return {y: f"{y}/overview.html" for y in years
+            if f"{y}/overview.html" in files or (out_dir / str(y) / "overview.html").is_file()}  # fmt: skip
 
 
-def run_overview(year: int, out_dir: Path, params_dir: Path, notebook: Path, km=None) -> Path:
-    """Execute the overview notebook for a year with Papermill and export it with the report HTML exporter."""
+def run_overview(year: int, out_dir: Path, params_dir: Path, notebook: Path, km=None) -> str:
+    """Execute the overview notebook for a year with Papermill; return its page (the report HTML exporter's)."""
     import papermill as pm
 
     from xxgk.batch.runner import html_exporter
@@ -129,4 +149,4 @@ def run_overview(year: int, out_dir: Path, params_dir: Path, notebook: Path, km=
     finally:
         tmp.unlink(missing_ok=True)
     body, _ = html_exporter().from_notebook_node(nb)
-    return write_text_atomic(target / "overview.html", body)
+    return body
