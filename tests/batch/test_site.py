@@ -173,3 +173,10 @@ def test_index_links_the_analysis_page_after_the_publication(site):
                             ("分析资料", f"{y}/{a}/analysis.html"), ("日志", f"{y}/{a}/build.log")]  # fmt: skip
     soup = BeautifulSoup(render_index([row], {}), "html.parser")
     assert [x["href"] for x in soup.select("#reports a") if x.text == "分析资料"] == [f"{y}/{a}/analysis.html"]
+
+
+def test_index_links_the_status_boards():
+    from xxgk.site.index import render_index
+
+    page = render_index([], boards={2022: "2022/status.html", 2021: "2021/status.html"})
+    assert '报送情况：<a href="2022/status.html">2022年</a><a href="2021/status.html">2021年</a>' in page

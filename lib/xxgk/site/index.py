@@ -164,7 +164,8 @@ def _options(values, all_label: str, labels=None) -> str:
     return "".join(opts)
 
 
-def render_index(rows: list[dict], overviews: dict[int, str] | None = None, title: str = "政府信息公开工作年度报告") -> str:
+def render_index(rows: list[dict], overviews: dict[int, str] | None = None, title: str = "政府信息公开工作年度报告",
+                 boards: dict[int, str] | None = None) -> str:
     """The index page HTML."""
     years = sorted({r["year"] for r in rows}, reverse=True)
     levels = sorted({r["level"] for r in rows})
@@ -191,6 +192,9 @@ def render_index(rows: list[dict], overviews: dict[int, str] | None = None, titl
     if overviews:
         ov = '<p class="overviews">年度总览：' + "".join(
             f'<a href="{_e(href)}">{_e(y)}年</a>' for y, href in sorted(overviews.items(), reverse=True)) + "</p>"  # fmt: skip
+    if boards:  # the office's status boards (xxgk status --year Y)
+        ov += '<p class="overviews">报送情况：' + "".join(
+            f'<a href="{_e(href)}">{_e(y)}年</a>' for y, href in sorted(boards.items(), reverse=True)) + "</p>"  # fmt: skip
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>

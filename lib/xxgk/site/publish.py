@@ -80,7 +80,9 @@ def publish(out_dir, params_dir, manifest, found) -> list[str]:
             except ParamsError:
                 pass
     rows = index_rows(out_dir, manifest, found, names)
-    files["index.html"] = render_index(rows, overviews)
+    boards = {int(d.name): f"{d.name}/status.html" for d in out_dir.iterdir()
+              if d.is_dir() and d.name.isdigit() and (d / "status.html").is_file()}  # fmt: skip
+    files["index.html"] = render_index(rows, overviews, boards=boards)
     manifest.updated = now_iso()
     files["manifest.json"] = manifest.text()
     try:
