@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xxgk.formats import FormatError, format_for_year, get_format
+from xxgk.interchange_check import document_problems
 from xxgk.model import (
     AGENCY_LEVELS,
     BLANK,
@@ -23,7 +24,6 @@ from xxgk.model import (
     Report,
     Signature,
 )
-from xxgk.interchange_check import document_problems
 from xxgk.params import ParamsError, Problem
 from xxgk.schemas import SCHEMA_ID as SCHEMA
 from xxgk.validate import MAX_JSON_BYTES, MAX_JSON_DEPTH

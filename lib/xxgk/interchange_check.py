@@ -8,7 +8,7 @@ import math
 
 from xxgk.formats import FORMAT_IDS, get_format
 from xxgk.schemas import report_schema
-from xxgk.validate import MAX_JSON_DEPTH, SLUG, describe_char, UNSAFE
+from xxgk.validate import MAX_JSON_DEPTH, SLUG, UNSAFE, describe_char
 
 MAX_PROBLEMS = 50
 

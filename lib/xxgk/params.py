@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from xxgk.errors import UserError
 from xxgk.formats import Format, FormatError, format_for_year, get_format
 from xxgk.model import (
     AGENCY_LEVELS,
@@ -26,12 +27,10 @@ from xxgk.model import (
     cell_from_text,
 )
 from xxgk.params_reader import INVALID, ParamsError, Problem, Reader, compose, did_you_mean, kind
-from xxgk.values import expected_text
 from xxgk.validate import (
     MAX_COLUMNS,
     MAX_EXTENSIONS,
     MAX_INDENT,
-    MAX_LABEL,
     MAX_NAME,
     MAX_PARAMS_BYTES,
     MAX_ROWS,
@@ -42,6 +41,7 @@ from xxgk.validate import (
     value_problem,
     year_problem,
 )
+from xxgk.values import expected_text
 
 __all__ = ["ParamsError", "Problem", "discover", "load_params", "loads_params", "params_path"]
 
@@ -326,7 +326,10 @@ def _read_provenance(r: Reader, node, report: Report, fmt: Format | None) -> Non
 
 
 def params_path(params_dir: str | Path, year: int, agency_id: str) -> Path:
-    """Where the params file of an agency and year lives."""
+    """Where the params file of an agency and year lives (UserError unless the id is a slug and the year in range)."""
+    problem = slug_problem(str(agency_id)) and f"agency id: {slug_problem(str(agency_id))}" or year_problem(year)
+    if problem:
+        raise UserError(problem)
     return Path(params_dir) / str(year) / f"{agency_id}.yaml"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from importlib import resources
 
 from xxgk.formats import FORMAT_IDS, MONEY, SIGNED, get_format
@@ -174,3 +175,9 @@ def schema_text(schema: dict) -> str:
 def report_schema() -> dict:
     """The published schema file of ``xxgk.report/1``."""
     return json.loads(resources.files("xxgk.schemas").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+def main(args) -> int:
+    """``xxgk schema``: print the published JSON Schema of ``xxgk.report/1``."""
+    sys.stdout.write(schema_text(report_schema()))
+    return 0
