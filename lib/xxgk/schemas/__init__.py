@@ -181,3 +181,19 @@ def main(args) -> int:
     """``xxgk schema``: print the published JSON Schema of ``xxgk.report/1``."""
     sys.stdout.write(schema_text(report_schema()))
     return 0
+
+
+def form_extension_schema() -> dict:
+    """The JSON Schema of one extension table's spec in the Excel form's hidden metadata sheet."""
+    ext = report_schema()["properties"]["extensions"]["items"]["properties"]
+    rows = {"type": "array", "maxItems": MAX_ROWS}
+    return {
+        "type": "object",
+        "required": ["id", "title", "after", "numbered", "columns", "labels", "indents"],
+        "additionalProperties": False,
+        "properties": {
+            **{k: ext[k] for k in ("id", "title", "after", "numbered", "columns")},
+            "labels": {**rows, "items": ext["rows"]["items"]["properties"]["label"]},
+            "indents": {**rows, "items": ext["rows"]["items"]["properties"]["indent"]},
+        },
+    }
