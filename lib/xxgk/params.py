@@ -26,7 +26,7 @@ from xxgk.model import (
     ValueTextError,
     cell_from_text,
 )
-from xxgk.params_reader import INVALID, ParamsError, Problem, Reader, compose, did_you_mean, kind
+from xxgk.params_reader import ParamsError, Problem, Reader, compose, did_you_mean, kind
 from xxgk.validate import (
     MAX_COLUMNS,
     MAX_EXTENSIONS,
@@ -95,10 +95,10 @@ def _read(r: Reader, top: dict, root) -> Report:
         r.problem(root, "year: missing (the report year, e.g. 2020)")
     else:
         v = r.value(year_node) if isinstance(year_node, yaml.ScalarNode) else None
-        problem = year_problem(v)
-        if problem:
-            r.problem(year_node, f"year: {problem}" if v not in (None, INVALID) else
-                      f"year: expected a report year like 2020, got {kind(year_node)}")  # fmt: skip
+        if isinstance(v, bool) or not isinstance(v, int):
+            r.problem(year_node, f"year: expected a report year like 2020, got {kind(year_node)}")
+        elif year_problem(v):
+            r.problem(year_node, f"year: {year_problem(v)}")
         else:
             year = v
     fmt: Format | None = None
@@ -134,10 +134,10 @@ def _read_agency(r: Reader, node, root) -> Agency:
         r.problem(root, "agency: missing (id, name, level)")
         return Agency("unknown", "")
     m = r.mapping(node, "agency", AGENCY_KEYS)
-    aid = r.text(m.get("id", _NONE)[1], "agency.id", required=True) or "unknown"
+    aid = r.text(m.get("id", _NONE)[1], "agency.id", required=True, parent=node) or "unknown"
     if aid != "unknown" and slug_problem(aid):
         r.problem(m["id"][1], f"agency.id: {slug_problem(aid)}")
-    name = r.text(m.get("name", _NONE)[1], "agency.name 机关名称", required=True, max_len=MAX_NAME) or ""
+    name = r.text(m.get("name", _NONE)[1], "agency.name 机关名称", required=True, max_len=MAX_NAME, parent=node) or ""
     level = r.text(m.get("level", _NONE)[1], "agency.level") or AGENCY_LEVELS[0]
     if level not in AGENCY_LEVELS:
         r.problem(m["level"][1], f"agency.level: unknown level {level!r}{did_you_mean(level, AGENCY_LEVELS)}")
@@ -253,7 +253,7 @@ def _read_extensions(r: Reader, node, report: Report) -> None:
         report.extensions.append(
             Extension(
                 id=ext_id,
-                title=r.text(m.get("title", _NONE)[1], f"{where}.title", required=True) or "",
+                title=r.text(m.get("title", _NONE)[1], f"{where}.title", required=True, parent=tnode) or "",
                 after=after,
                 columns=columns,
                 rows=rows,
@@ -275,7 +275,7 @@ def _ext_columns(r: Reader, node, where: str) -> list[str]:
 
 def _ext_row(r: Reader, node, where: str, columns: list[str]) -> ExtensionRow | None:
     rm = r.mapping(node, where, ("label", "indent", "values"))
-    label = r.text(rm.get("label", _NONE)[1], f"{where}.label", required=True) or ""
+    label = r.text(rm.get("label", _NONE)[1], f"{where}.label", required=True, parent=node) or ""
     indent = r.integer(rm.get("indent", _NONE)[1], f"{where}.indent", 0, MAX_INDENT, 0)
     vnode = rm.get("values", _NONE)[1]
     want = f"{len(columns) - 1} values ({'、'.join(columns[1:])})"

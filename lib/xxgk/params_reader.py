@@ -47,7 +47,12 @@ def compose(text: str, file: str):
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise ParamsError([Problem(file, line, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+        problem = str(getattr(exc, "problem", exc))
+        if "nesting depth" in problem:  # libyaml's own bound, met before ours
+            problem = f"YAML nested deeper than the limit of {MAX_YAML_DEPTH} levels"
+        else:
+            problem = f"not valid YAML: {problem}"
+        raise ParamsError([Problem(file, line, problem)]) from None
 
 
 def _guard(text: str, file: str) -> None:
@@ -119,11 +124,14 @@ class Reader:
             out[key] = (knode, vnode)
         return out
 
-    def text(self, node, where: str, required: bool = False, max_len: int = MAX_LABEL) -> str | None:
-        """A text scalar (any scalar is read as written), checked for unsafe characters and length."""
+    def text(self, node, where: str, required: bool = False, max_len: int = MAX_LABEL, parent=None) -> str | None:
+        """A text scalar (any scalar is read as written), checked for unsafe characters and length.
+
+        ``parent`` is the mapping that should hold the key, for the line of a missing required text.
+        """
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and not node.style):
             if required:
-                self.problem(node, f"{where}: a text is required")
+                self.problem(node if node is not None else parent, f"{where}: a text is required")
             return None
         if not isinstance(node, yaml.ScalarNode):
             self.problem(node, f"{where}: expected a text, got {kind(node)}")

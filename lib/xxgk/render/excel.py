@@ -346,8 +346,14 @@ def form_report(year: int, agency: str | None = None, params_dir: str | Path = "
 
 def main(args) -> int:
     """``xxgk form``: write a blank or pre-filled data-entry form for a year."""
+    target = Path(args.out)
+    if target.is_dir():
+        raise UserError(f"-o {target}: is a directory; give the form's file name, e.g. {target / 'form.xlsx'}")
     report = form_report(args.year, args.agency, args.params)
-    out = write_form(report, args.out)
+    try:
+        out = write_form(report, target)
+    except OSError as exc:
+        raise UserError(f"-o {target}: cannot write the form ({exc.strerror or exc})") from None
     n = len(report.fmt.cells)
     what = f"pre-filled for {report.agency.name or report.agency.id}" if args.agency else "blank"
     print(f"wrote {out}: {what}, format {report.fmt.id}, {n} table cells; fill the yellow cells, "
