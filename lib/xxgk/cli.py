@@ -29,7 +29,7 @@ def _year(text: str) -> int:
     from xxgk.validate import year_problem
 
     try:
-        year = int(text) if len(text) < 12 else 10**12
+        year = int(text) if len(text) <= 4000 else text
     except ValueError:
         year = text
     problem = year_problem(year)
