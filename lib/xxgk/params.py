@@ -326,10 +326,10 @@ def _read_provenance(r: Reader, node, report: Report, fmt: Format | None) -> Non
 
 
 def params_path(params_dir: str | Path, year: int, agency_id: str) -> Path:
-    """Where the params file of an agency and year lives (UserError unless the id is a slug and the year in range)."""
-    problem = slug_problem(str(agency_id)) and f"agency id: {slug_problem(str(agency_id))}" or year_problem(year)
-    if problem:
-        raise UserError(problem)
+    """Where the params file of an agency and year lives (UserError unless the id is a slug, never a path)."""
+    problem = slug_problem(str(agency_id))
+    if problem or isinstance(year, bool) or not isinstance(year, int):
+        raise UserError(f"agency id: {problem}" if problem else f"year: expected a whole number, got {year!r}")
     return Path(params_dir) / str(year) / f"{agency_id}.yaml"
 
 
