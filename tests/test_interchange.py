@@ -33,11 +33,16 @@ def test_roundtrip_through_json_text(sample, tmp_path):
     assert to_document(back)["cells"]["t3.granted.research"] is None
 
 
-def test_missing_cells_are_blank_not_zero(sample):
+def test_missing_cells_are_an_error_or_blank_when_allowed(sample, capsys):
     doc = to_document(sample)
     del doc["cells"]["t3.granted.total"]
-    r = from_document(doc)
+    with pytest.raises(ParamsError) as ei:
+        from_document(doc, "r.json")
+    assert str(ei.value) == ("r.json: /cells/t3.granted.total 「表三 / 三、本年度办理结果 / （一）予以公开 / 总计」: "
+                             "missing (required; a blank cell is null)")
+    r = from_document(doc, "r.json", allow_missing=True)
     assert r.value("t3.granted.total") is None and r.cell("t3.granted.total").state == "blank"
+    assert "r.json: 1 cell(s) missing, read as blank (--allow-missing): t3.granted.total" in capsys.readouterr().err
 
 
 def test_errors_name_the_cell(sample):
@@ -48,5 +53,6 @@ def test_errors_name_the_cell(sample):
     with pytest.raises(ParamsError) as ei:
         from_document(doc, "r.json")
     text = str(ei.value)
-    assert "year: expected an integer report year, got '2020'" in text
-    assert "cells: format 2021 has no cell 't9.x.y'" in text or "has no cell 't9.x.y'" in text
+    assert "r.json: /year 报告年度: expected a whole number 2019–2100, got '2020'" in text
+    assert "/cells/t3.granted.total 「表三 / 三、本年度办理结果 / （一）予以公开 / 总计」: expected a whole number" in text
+    assert "r.json: /cells: no format has the cell(s) 't9.x.y'" in text

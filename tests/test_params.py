@@ -95,7 +95,7 @@ def test_money_and_signed_cells():
 def test_bad_yaml_level_year_date():
     assert _problems("agency: [\n")[0].startswith("p.yaml:2: not valid YAML")
     probs = _problems("agency: {id: A B, name: x, level: 县政府}\nyear: twenty\npublished: 2021-13-45\n")
-    assert any("agency.id: 'A B' must be a slug" in p for p in probs)
+    assert any("agency.id: 'A B' is not a slug" in p for p in probs)
     assert any("agency.level: unknown level '县政府'" in p for p in probs)
     assert any(p.startswith("p.yaml:2: year: expected a report year") for p in probs)
     assert any(p.startswith("p.yaml:3: published: expected a date") for p in probs)

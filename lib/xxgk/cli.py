@@ -27,6 +27,7 @@ COMMANDS = {
     "init": "xxgk.workspace:main",
     "list": "xxgk.everyday:list_main",
     "open": "xxgk.everyday:open_main",
+    "schema": "xxgk.schemas:main",
 }
 
 
@@ -64,6 +65,47 @@ def year_glob(text: str) -> str:
     return text
 
 
+
+
+def _year(text: str) -> int:
+    """argparse type: a report year the formats cover."""
+    from xxgk.validate import year_problem
+
+    try:
+        year = int(text) if len(text) <= 4000 else text
+    except ValueError:
+        year = text
+    problem = year_problem(year)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return year
+
+
+def _slug(text: str) -> str:
+    """argparse type: an agency id slug (never a path)."""
+    from xxgk.validate import slug_problem
+
+    problem = slug_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _bounded(low: int, high: int):
+    """argparse type: a whole number in ``low..high``."""
+
+    def parse(text: str) -> int:
+        try:
+            n = int(text) if len(text) < 20 else None
+        except ValueError:
+            n = None
+        if n is None or not low <= n <= high:
+            raise argparse.ArgumentTypeError(f"expected a whole number {low}–{high}, got {text[:40]!r}")
+        return n
+
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="xxgk",
@@ -83,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     g = e.add_mutually_exclusive_group()
     g.add_argument("--json", action="store_true", help="interchange JSON xxgk.report/1 (the default)")
     g.add_argument("--csv", action="store_true", help="one line per cell: cell id, label path, value, blank")
+    e.add_argument("--allow-missing", action="store_true",
+                   help="interchange JSON: read cells missing from 'cells' as blank (reported) instead of refusing")  # fmt: skip
 
     b = sub.add_parser("build", help="build reports (HTML, PDF, DOCX) from params files")
     b.add_argument("--agency", default="*", help="agency id or glob (default: all)")
@@ -108,31 +152,32 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+", metavar="FILE")
     i.add_argument("-o", "--out", default="params", metavar="DIR", help="params directory to write (default params)")
     i.add_argument("--json", action="store_true", help="print interchange JSON instead of writing YAML")
-    i.add_argument("--year", type=report_year, help="report year, when the document does not say")
-    i.add_argument("--agency-id", help="agency id slug (default: derived from the name)")
+    i.add_argument("--year", type=_year, help="report year, when the document does not say")
+    i.add_argument("--agency-id", type=_slug, help="agency id slug (default: derived from the name)")
     i.add_argument("--force", action="store_true", help="overwrite existing params files")
     i.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
                    help="OCR scanned PDFs and images: auto = when a PDF has no text layer, and always for images")  # fmt: skip
 
     f = sub.add_parser("form", help="write an Excel data-entry form in the official layout")
-    f.add_argument("--year", type=report_year, required=True)
-    f.add_argument("--agency", help="pre-fill from this agency's params file")
+    f.add_argument("--year", type=_year, required=True)
+    f.add_argument("--agency", type=_slug, help="pre-fill from this agency's params file")
     f.add_argument("--params", default="params", metavar="DIR")
     f.add_argument("-o", "--out", default="form.xlsx", metavar="FILE")
 
     n = sub.add_parser("new", help="start next year's params file from last year's")
-    n.add_argument("--agency", required=True)
-    n.add_argument("--year", type=report_year, required=True)
+    n.add_argument("--agency", type=_slug, required=True)
+    n.add_argument("--year", type=_year, required=True)
     n.add_argument("--params", default="params", metavar="DIR")
 
     d = sub.add_parser("demo", help="write synthetic, consistent params files (agency names marked 示例)")
-    d.add_argument("--agencies", type=int, default=20)
+    d.add_argument("--agencies", type=_bounded(1, 10_000), default=20)
     d.add_argument("--years", default="2019-2024", help="a year or a range, e.g. 2019-2024")
     d.add_argument("--out", default="demo-params", metavar="DIR")
-    d.add_argument("--seed", type=int, default=1)
+    d.add_argument("--seed", type=_bounded(0, 2**32 - 1), default=1)
 
     office_cli.add_parsers(sub)  # forms, collect, status, review, rollup
     _add_reach_commands(sub)
+    sub.add_parser("schema", help="print the JSON Schema of the interchange document xxgk.report/1")
     return p
 
 

@@ -19,6 +19,7 @@ from xxgk.formats import format_for_year
 from xxgk.model import Agency, Cell, Report, Signature
 from xxgk.params import params_path
 from xxgk.params_write import save_params
+from xxgk.validate import year_problem
 
 DEPARTMENTS = (
     "教育局", "财政局", "自然资源和规划局", "生态环境局", "住房和城乡建设局", "交通运输局", "农业农村局",
@@ -48,8 +49,10 @@ def parse_years(text: str) -> list[int]:
         if b < a:
             raise UserError(f"--years: range {part.strip()} runs backwards")
         years.update(range(a, b + 1))
-    for y in years:
-        format_for_year(y)  # FormatError (a UserError) for years before 2019
+    for y in sorted(years):
+        if year_problem(y):
+            raise UserError(f"--years: {year_problem(y)}")
+        format_for_year(y)
     return sorted(years)
 
 

@@ -8,8 +8,10 @@ import sys
 
 from xxgk.interchange import dumps, load_report, to_document
 from xxgk.model import Report
+from xxgk.validate import csv_safe
 from xxgk.values import canonical_text
 
+_TEXT_COLUMNS = ("agency_id", "agency_name", "label_path")
 CSV_COLUMNS = ("agency_id", "agency_name", "year", "format", "cell_id", "label_path", "value", "blank")
 
 
@@ -32,16 +34,20 @@ def cell_rows(report: Report) -> list[dict]:
 
 
 def write_csv(reports, out) -> None:
-    """Write the long-format cell table of several reports to a text stream."""
+    """Write the long-format cell table of several reports to a text stream.
+
+    Text cells that a spreadsheet would run as a formula (leading ``= + - @`` tab or CR) get a leading
+    single quote, as OWASP recommends for CSV injection; the value column holds plain numbers only.
+    """
     w = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
     for r in reports:
-        w.writerows(cell_rows(r))
+        w.writerows({k: csv_safe(v) if k in _TEXT_COLUMNS else v for k, v in row.items()} for row in cell_rows(r))
 
 
 def main(args) -> int:
     """``xxgk export PARAMS [--json|--csv]``."""
-    report = load_report(args.path)
+    report = load_report(args.path, allow_missing=getattr(args, "allow_missing", False))
     if args.csv:
         buf = io.StringIO()
         write_csv([report], buf)

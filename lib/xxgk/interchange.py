@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 from xxgk.formats import FormatError, format_for_year, get_format
+from xxgk.interchange_check import document_problems
 from xxgk.model import (
     AGENCY_LEVELS,
     BLANK,
@@ -23,9 +25,9 @@ from xxgk.model import (
     Signature,
 )
 from xxgk.params import ParamsError, Problem
+from xxgk.schemas import SCHEMA_ID as SCHEMA
+from xxgk.validate import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from xxgk.values import to_decimal
-
-SCHEMA = "xxgk.report/1"
 
 
 def _json_number(v: int | Decimal):
@@ -100,121 +102,122 @@ def _date(value, where: str, problems: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        problems.append(f"{where}: expected a date YYYY-MM-DD, got {value!r}")
+        problems.append(f"{where}: expected a real date YYYY-MM-DD, got {value!r}")
         return None
 
 
-def from_document(doc, file: str = "<json>") -> Report:
-    """Read an interchange document into a Report; raise ParamsError naming every bad field."""
-    problems: list[str] = []
-    if not isinstance(doc, dict):
-        raise ParamsError([Problem(file, None, "expected a JSON object")])
-    if doc.get("schema") != SCHEMA:
-        problems.append(f"schema: expected {SCHEMA!r}, got {doc.get('schema')!r}")
-    a = doc.get("agency") or {}
-    if not isinstance(a, dict) or not a.get("id") or not a.get("name"):
-        problems.append("agency: expected an object with id and name")
-        a = a if isinstance(a, dict) else {}
-    # other tools may use their own level names: kept as given (rule P1 then cannot assess the deadline)
-    level = str(a.get("level") or AGENCY_LEVELS[0])
-    year = doc.get("year")
-    if not isinstance(year, int) or isinstance(year, bool):
-        problems.append(f"year: expected an integer report year, got {year!r}")
-        year = 0
+def from_document(doc, file: str = "<json>", allow_missing: bool = False) -> Report:
+    """Read an interchange document into a Report; raise ParamsError naming every bad field by JSON pointer.
+
+    The document is checked against the published schema (``xxgk schema``) before any value is used. A cell
+    missing from ``cells`` is an error unless ``allow_missing``, which reads it as blank and says so on stderr.
+    """
+    problems = document_problems(doc, allow_missing)
+    if problems:
+        raise ParamsError([Problem(file, None, m) for m in problems])
+    a = doc["agency"]
+    year = doc["year"]
     fmt = None
     try:
         fmt = get_format(doc["format"]) if doc.get("format") else format_for_year(year)
     except FormatError as exc:
-        problems.append(f"format: {exc}")
+        problems.append(f"/format: {exc}")
+    # other tools may use their own level names: kept as given (rule P1 then cannot assess the deadline)
     report = Report(
-        agency=Agency(str(a.get("id", "unknown")), str(a.get("name", "")), level, a.get("parent")),
+        agency=Agency(a["id"], a["name"], a.get("level") or AGENCY_LEVELS[0], a.get("parent")),
         year=year,
         format_id=fmt.id if fmt else "2021",
-        published=_date(doc.get("published"), "published", problems),
+        published=_date(doc.get("published"), "/published 发布日期", problems),
         contact=doc.get("contact"),
     )
-    sections = doc.get("sections") or {}
-    if not isinstance(sections, dict):
-        problems.append("sections: expected an object")
-        sections = {}
-    for key, text in sections.items():
+    for key, text in (doc.get("sections") or {}).items():
         if key == "preamble":
-            report.preamble = str(text or "")
-        elif key in SECTION_IDS:
-            report.sections[key] = str(text or "")
+            report.preamble = text or ""
         else:
-            problems.append(f"sections: unknown key {key!r}")
+            report.sections[key] = text or ""
     report.section_titles = dict(doc.get("section_titles") or {})
     if fmt is not None:
-        _read_cells(doc, fmt, report, problems)
+        missing = _read_cells(doc, fmt, report)
+        if missing:
+            print(f"{file}: {len(missing)} cell(s) missing, read as blank (--allow-missing): "
+                  f"{', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}", file=sys.stderr)  # fmt: skip
     for i, e in enumerate(doc.get("extensions") or []):
-        try:
-            report.extensions.append(
-                Extension(
-                    id=str(e.get("id") or f"ext{i + 1}"),
-                    title=str(e["title"]),
-                    after=str(e.get("after") or "s6"),
-                    columns=[str(c) for c in e["columns"]],
-                    rows=[ExtensionRow(str(r["label"]), list(r.get("values", [])), int(r.get("indent", 0))) for r in e["rows"]],
-                    numbered=bool(e.get("numbered", True)),
-                )
+        width = len(e["columns"]) - 1
+        for j, r in enumerate(e["rows"]):
+            if len(r.get("values", [])) != width:
+                problems.append(f"/extensions/{i}/rows/{j}/values 「{r['label']}」: expected {width} values "
+                                f"({'、'.join(e['columns'][1:])}), got {len(r.get('values', []))}")  # fmt: skip
+        report.extensions.append(
+            Extension(
+                id=e.get("id") or f"ext{i + 1}",
+                title=e["title"],
+                after=e.get("after") or "s6",
+                columns=list(e["columns"]),
+                rows=[ExtensionRow(r["label"], list(r.get("values", [])), r.get("indent", 0)) for r in e["rows"]],
+                numbered=e.get("numbered", True),
             )
-        except (KeyError, TypeError, AttributeError, ValueError):
-            problems.append(f"extensions[{i}]: expected title, columns and rows")
+        )
     sig = doc.get("signature")
-    if isinstance(sig, dict):
-        report.signature = Signature(str(sig.get("agency") or report.agency.name), _date(sig.get("date"), "signature.date", problems))
+    if sig:
+        report.signature = Signature(sig.get("agency") or report.agency.name,
+                                     _date(sig.get("date"), "/signature/date 落款日期", problems))  # fmt: skip
     for cid, p in (doc.get("provenance") or {}).items():
-        if isinstance(p, dict):
-            report.provenance[cid] = Provenance(
-                str(p.get("source", "")), float(p.get("confidence", 1.0)), bool(p.get("uncertain", False)), p.get("reason")
-            )
+        if fmt is not None and not fmt.has_cell(cid):
+            problems.append(f"/provenance/{cid[:80]}: format {fmt.id} has no such cell")
+            continue
+        report.provenance[cid] = Provenance(p.get("source") or "", float(p.get("confidence", 1.0)),
+                                            p.get("uncertain", False), p.get("reason"))  # fmt: skip
     if problems:
         raise ParamsError([Problem(file, None, m) for m in problems])
     report.source = file
     return report
 
 
-def _read_cells(doc: dict, fmt, report: Report, problems: list[str]) -> None:
-    cells = doc.get("cells")
-    if not isinstance(cells, dict):
-        problems.append("cells: expected an object of cell id → number or null")
-        return
+def _read_cells(doc: dict, fmt, report: Report) -> list[str]:
+    cells = doc["cells"]
     texts = doc.get("cell_text") or {}
     for cid, value in cells.items():
-        if not fmt.has_cell(cid):
-            problems.append(f"cells: format {fmt.id} has no cell {cid!r}")
-            continue
-        spec = fmt.cell(cid)
         extra = texts.get(cid) or {}
         if value is None:
             state = NA if extra.get("state") == NA else BLANK
             report.cells[cid] = Cell(None, state, extra.get("raw"), extra.get("note"))
-        elif isinstance(value, bool) or not isinstance(value, (int, float)):
-            problems.append(f"cells.{cid} {spec.label}: expected a number or null, got {value!r}")
         else:
             v = value if isinstance(value, int) else to_decimal(value)
             if isinstance(v, Decimal) and v == v.to_integral_value():
                 v = int(v)
             report.cells[cid] = Cell(v, VALUE, extra.get("raw"), extra.get("note"))
+    missing = [cid for cid in fmt.cell_ids() if cid not in cells]
     report.complete_cells()
+    return missing
 
 
-def load_document(path: str | Path) -> Report:
-    """Load an interchange JSON file."""
+def load_document(path: str | Path, allow_missing: bool = False) -> Report:
+    """Load an interchange JSON file (bounded in size and depth, no NaN/Infinity)."""
     path = Path(path)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise ParamsError([Problem(str(path), None, f"the file is {size:,} bytes; an interchange document may "
+                                       f"have at most {MAX_JSON_BYTES:,}")])  # fmt: skip
+        doc = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise ParamsError([Problem(str(path), exc.lineno, f"not valid JSON: {exc.msg}")]) from None
+    except ValueError as exc:  # NaN/Infinity
+        raise ParamsError([Problem(str(path), None, f"not valid JSON: {exc}")]) from None
+    except RecursionError:
+        raise ParamsError([Problem(str(path), None, f"JSON nested deeper than the limit of {MAX_JSON_DEPTH} levels")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ParamsError([Problem(str(path), None, f"cannot read: {exc}")]) from None
-    return from_document(doc, str(path))
+    return from_document(doc, str(path), allow_missing)
 
 
-def load_report(path: str | Path) -> Report:
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows (expected a finite number)")
+
+
+def load_report(path: str | Path, allow_missing: bool = False) -> Report:
     """Load a report from a params YAML or an interchange JSON file, by extension."""
     from xxgk.params import load_params
 
     p = Path(path)
-    return load_document(p) if p.suffix.lower() == ".json" else load_params(p)
+    return load_document(p, allow_missing) if p.suffix.lower() == ".json" else load_params(p)

@@ -7,10 +7,6 @@ cell's official label and what was expected; unknown keys get a did-you-mean.
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -30,8 +26,25 @@ from xxgk.model import (
     ValueTextError,
     cell_from_text,
 )
+from xxgk.params_reader import ParamsError, Problem, Reader, compose, did_you_mean, kind
 from xxgk.params_review import read_members, read_reviews
+from xxgk.validate import (
+    MAX_COLUMNS,
+    MAX_EXTENSIONS,
+    MAX_INDENT,
+    MAX_NAME,
+    MAX_PARAMS_BYTES,
+    MAX_ROWS,
+    MAX_SHORT,
+    MAX_TEXT,
+    SLUG,
+    slug_problem,
+    value_problem,
+    year_problem,
+)
 from xxgk.values import expected_text
+
+__all__ = ["ParamsError", "Problem", "discover", "load_params", "loads_params", "params_path"]
 
 TABLE_KEYS = {"table2": "t2", "table3": "t3", "table4": "t4"}
 TOP_KEYS = (
@@ -39,109 +52,8 @@ TOP_KEYS = (
     "table2", "table3", "table4", "extensions", "provenance", "members", "review",
 )  # fmt: skip
 AGENCY_KEYS = ("id", "name", "level", "parent")
-INVALID = object()
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10× faster, same marks
-AGENCY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem in an input file."""
-
-    file: str
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
-
-
-class ParamsError(UserError, ValueError):
-    """A params file that cannot be used; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-class _Reader:
-    """Walks a composed YAML node tree, collecting problems with line numbers."""
-
-    def __init__(self, file: str, loader) -> None:
-        self.file = file
-        self.loader = loader
-        self.problems: list[Problem] = []
-
-    def problem(self, node, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else None
-        self.problems.append(Problem(self.file, line, message))
-
-    def value(self, node):
-        """The Python value of a node; an unconstructible scalar (e.g. 2021-13-45) gives ``INVALID``."""
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except (ValueError, TypeError, yaml.YAMLError):
-            return INVALID
-
-    def mapping(self, node, where: str, allowed) -> dict:
-        """Key → (key node, value node); unknown keys are reported with a did-you-mean."""
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{where}: expected a mapping of keys, got {_kind(node)}")
-            return {}
-        out = {}
-        for knode, vnode in node.value:
-            key = str(knode.value)
-            if allowed is not None and key not in allowed:
-                self.problem(knode, f"{where}: unknown key {key!r}{_did_you_mean(key, allowed)}")
-                continue
-            if key in out:
-                self.problem(knode, f"{where}: key {key!r} given twice")
-            out[key] = (knode, vnode)
-        return out
-
-    def text(self, node, where: str, required: bool = False) -> str | None:
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
-            if required:
-                self.problem(node, f"{where}: a text is required")
-            return None
-        if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, f"{where}: expected a text, got {_kind(node)}")
-            return None
-        return str(node.value)
-
-    def date(self, node, where: str) -> dt.date | None:
-        if node is None or node.tag.endswith(":null"):
-            return None
-        v = self.value(node) if isinstance(node, yaml.ScalarNode) else None
-        if isinstance(v, dt.date):
-            return v
-        m = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", str(v or "").strip())
-        if m:
-            try:
-                return dt.date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                pass
-        self.problem(node, f"{where}: expected a date like 2021-01-20 (or 2021年1月20日), got {_show(node)}")
-        return None
-
-
-def _kind(node) -> str:
-    if node is None:
-        return "nothing"
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return repr(str(node.value))
-
-
-def _show(node) -> str:
-    return _kind(node)
-
-
-def _did_you_mean(key: str, allowed) -> str:
-    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+AGENCY_ID = SLUG
+_NONE = (None, None)
 
 
 def load_params(path: str | Path, agencies: dict[str, Agency] | None = None) -> Report:
@@ -151,6 +63,10 @@ def load_params(path: str | Path, agencies: dict[str, Agency] | None = None) -> 
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_PARAMS_BYTES:
+            raise ParamsError([Problem(str(path), None, f"the file is {size:,} bytes; a params file may have at most "
+                                       f"{MAX_PARAMS_BYTES:,}")])  # fmt: skip
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ParamsError([Problem(str(path), None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
@@ -161,14 +77,8 @@ def load_params(path: str | Path, agencies: dict[str, Agency] | None = None) -> 
 
 def loads_params(text: str, file: str = "<params>", agencies: dict[str, Agency] | None = None) -> Report:
     """Load params YAML text into a Report; raise ParamsError listing every problem."""
-    try:
-        loader = _Loader(text)
-        root = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise ParamsError([Problem(file, line, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
-    r = _Reader(file, loader)
+    loader, root = compose(text, file)
+    r = Reader(file, loader)
     if root is None:
         raise ParamsError([Problem(file, None, "the file is empty")])
     top = r.mapping(root, "top level", TOP_KEYS)
@@ -181,33 +91,36 @@ def loads_params(text: str, file: str = "<params>", agencies: dict[str, Agency] 
     return report
 
 
-def _read(r: _Reader, top: dict, root, agencies=None) -> Report:
-    agency = _read_agency(r, top.get("agency", (None, None))[1], root, agencies)
-    year_node = top.get("year", (None, None))[1]
+def _read(r: Reader, top: dict, root, agencies=None) -> Report:
+    agency = _read_agency(r, top.get("agency", _NONE)[1], root, agencies)
+    year_node = top.get("year", _NONE)[1]
     year = None
     if year_node is None:
         r.problem(root, "year: missing (the report year, e.g. 2020)")
     else:
         v = r.value(year_node) if isinstance(year_node, yaml.ScalarNode) else None
-        if isinstance(v, int) and not isinstance(v, bool):
-            year = v
+        if isinstance(v, bool) or not isinstance(v, int):
+            r.problem(year_node, f"year: expected a report year like 2020, got {kind(year_node)}")
+        elif year_problem(v):
+            r.problem(year_node, f"year: {year_problem(v)}")
         else:
-            r.problem(year_node, f"year: expected a report year like 2020, got {_show(year_node)}")
+            year = v
     fmt: Format | None = None
-    fnode = top.get("format", (None, None))[1]
+    fnode = top.get("format", _NONE)[1]
     try:
         if fnode is not None:
-            fmt = get_format(str(fnode.value))
+            fid = r.text(fnode, "format")
+            fmt = get_format(fid) if fid is not None else None
         elif year is not None:
             fmt = format_for_year(year)
     except FormatError as exc:
         r.problem(fnode or year_node, f"format: {exc}")
     report = Report(agency=agency, year=year or 0, format_id=fmt.id if fmt else "2021")
-    report.published = r.date(top.get("published", (None, None))[1], "published")
-    report.contact = r.text(top.get("contact", (None, None))[1], "contact")
-    report.preamble = r.text(top.get("preamble", (None, None))[1], "preamble") or ""
-    _read_sections(r, top.get("sections", (None, None))[1], report)
-    _read_signature(r, top.get("signature", (None, None))[1], report)
+    report.published = r.date(top.get("published", _NONE)[1], "published")
+    report.contact = r.text(top.get("contact", _NONE)[1], "contact", max_len=MAX_SHORT)
+    report.preamble = r.text(top.get("preamble", _NONE)[1], "preamble", max_len=MAX_TEXT) or ""
+    _read_sections(r, top.get("sections", _NONE)[1], report)
+    _read_signature(r, top.get("signature", _NONE)[1], report)
     if fmt is not None:
         for key, table_id in TABLE_KEYS.items():
             if key in top:
@@ -224,56 +137,56 @@ def _read(r: _Reader, top: dict, root, agencies=None) -> Report:
     return report
 
 
-def _read_agency(r: _Reader, node, root, agencies=None) -> Agency:
+def _read_agency(r: Reader, node, root, agencies=None) -> Agency:
     if node is None:
         r.problem(root, "agency: missing (id, name, level)")
         return Agency("unknown", "")
     m = r.mapping(node, "agency", AGENCY_KEYS)
-    aid = r.text(m.get("id", (None, None))[1], "agency.id", required=True) or "unknown"
-    if aid != "unknown" and not AGENCY_ID.match(aid):
-        r.problem(m["id"][1], f"agency.id: {aid!r} must be a slug of lower-case letters, digits and '-'")
+    aid = r.text(m.get("id", _NONE)[1], "agency.id", required=True, parent=node) or "unknown"
+    if aid != "unknown" and slug_problem(aid):
+        r.problem(m["id"][1], f"agency.id: {slug_problem(aid)}")
     known = (agencies or {}).get(aid)
     if agencies is not None and known is None and aid != "unknown":
         r.problem(m["id"][1], f"agency.id: {aid!r} is not in the roster (params/agencies.yaml)")
     if known is not None:  # the roster holds name, level and parent; the file may omit them
-        name = r.text(m.get("name", (None, None))[1], "agency.name") or known.name
-        level = r.text(m.get("level", (None, None))[1], "agency.level") or known.level
-        parent = r.text(m.get("parent", (None, None))[1], "agency.parent") or known.parent
+        name = r.text(m.get("name", _NONE)[1], "agency.name 机关名称", max_len=MAX_NAME) or known.name
+        level = r.text(m.get("level", _NONE)[1], "agency.level") or known.level
+        parent = r.text(m.get("parent", _NONE)[1], "agency.parent", max_len=MAX_NAME) or known.parent
         if level not in AGENCY_LEVELS:
-            r.problem(m["level"][1], f"agency.level: unknown level {level!r}{_did_you_mean(level, AGENCY_LEVELS)}")
+            r.problem(m["level"][1], f"agency.level: unknown level {level!r}{did_you_mean(level, AGENCY_LEVELS)}")
         return Agency(aid, name, level, parent)
-    name = r.text(m.get("name", (None, None))[1], "agency.name", required=True) or ""
-    level = r.text(m.get("level", (None, None))[1], "agency.level") or AGENCY_LEVELS[0]
+    name = r.text(m.get("name", _NONE)[1], "agency.name 机关名称", required=True, max_len=MAX_NAME, parent=node) or ""
+    level = r.text(m.get("level", _NONE)[1], "agency.level") or AGENCY_LEVELS[0]
     if level not in AGENCY_LEVELS:
-        r.problem(m["level"][1], f"agency.level: unknown level {level!r}{_did_you_mean(level, AGENCY_LEVELS)}")
-    parent = r.text(m.get("parent", (None, None))[1], "agency.parent")
+        r.problem(m["level"][1], f"agency.level: unknown level {level!r}{did_you_mean(level, AGENCY_LEVELS)}")
+    parent = r.text(m.get("parent", _NONE)[1], "agency.parent", max_len=MAX_NAME)
     return Agency(aid, name, level, parent)
 
 
-def _read_sections(r: _Reader, node, report: Report) -> None:
+def _read_sections(r: Reader, node, report: Report) -> None:
     if node is None:
         return
     m = r.mapping(node, "sections", SECTION_IDS)
     for sid, (_, vnode) in m.items():
         if isinstance(vnode, yaml.MappingNode):
             sm = r.mapping(vnode, f"sections.{sid}", ("title", "text"))
-            title = r.text(sm.get("title", (None, None))[1], f"sections.{sid}.title")
+            title = r.text(sm.get("title", _NONE)[1], f"sections.{sid}.title")
             if title:
                 report.section_titles[sid] = title
-            report.sections[sid] = r.text(sm.get("text", (None, None))[1], f"sections.{sid}.text") or ""
+            report.sections[sid] = r.text(sm.get("text", _NONE)[1], f"sections.{sid}.text", max_len=MAX_TEXT) or ""
         else:
-            report.sections[sid] = r.text(vnode, f"sections.{sid}") or ""
+            report.sections[sid] = r.text(vnode, f"sections.{sid}", max_len=MAX_TEXT) or ""
 
 
-def _read_signature(r: _Reader, node, report: Report) -> None:
+def _read_signature(r: Reader, node, report: Report) -> None:
     if node is None:
         return
     m = r.mapping(node, "signature", ("agency", "date"))
-    agency = r.text(m.get("agency", (None, None))[1], "signature.agency") or report.agency.name
-    report.signature = Signature(agency, r.date(m.get("date", (None, None))[1], "signature.date"))
+    agency = r.text(m.get("agency", _NONE)[1], "signature.agency 落款机关", max_len=MAX_NAME) or report.agency.name
+    report.signature = Signature(agency, r.date(m.get("date", _NONE)[1], "signature.date 落款日期"))
 
 
-def _read_table(r: _Reader, fmt: Format, table_id: str, key: str, node, report: Report) -> None:
+def _read_table(r: Reader, fmt: Format, table_id: str, key: str, node, report: Report) -> None:
     table = fmt.table(table_id)
     rows = {row.id: row for row in table.rows}
     m = r.mapping(node, f"{key} (format {fmt.id})", list(rows))
@@ -282,7 +195,7 @@ def _read_table(r: _Reader, fmt: Format, table_id: str, key: str, node, report: 
         label = f"{key}.{row_id} 「{fmt.row_label(table_id, row_id)}」"
         cols = "、".join(s.column.label for s in specs)
         if not isinstance(vnode, yaml.SequenceNode):
-            r.problem(vnode, f"{label}: expected a list of {len(specs)} values ({cols}), got {_kind(vnode)}")
+            r.problem(vnode, f"{label}: expected a list of {len(specs)} values ({cols}), got {kind(vnode)}")
             continue
         if len(vnode.value) != len(specs):
             r.problem(vnode, f"{label}: expected {len(specs)} values ({cols}), got {len(vnode.value)}")
@@ -293,90 +206,137 @@ def _read_table(r: _Reader, fmt: Format, table_id: str, key: str, node, report: 
                 report.cells[spec.id] = cell
 
 
-def _read_cell(r: _Reader, spec, node) -> Cell | None:
+def _read_cell(r: Reader, spec, node) -> Cell | None:
     note = None
+    where = f"{spec.label} ({spec.id})"
     if isinstance(node, yaml.MappingNode):
-        m = r.mapping(node, f"{spec.id} {spec.label}", ("value", "note"))
-        note = r.text(m.get("note", (None, None))[1], f"{spec.id} note")
-        node = m.get("value", (None, None))[1]
+        m = r.mapping(node, where, ("value", "note"))
+        note = r.text(m.get("note", _NONE)[1], f"{where} note")
+        node = m.get("value", _NONE)[1]
         if node is None:
             return Cell.blank() if note is None else Cell(None, "blank", None, note)
     if not isinstance(node, yaml.ScalarNode):
-        r.problem(node, f"{spec.label} ({spec.id}): expected {expected_text(spec.column)}, got {_kind(node)}")
+        r.problem(node, f"{where}: expected {expected_text(spec.column)}, got {kind(node)}")
         return None
     if node.tag.endswith(":null") and not node.style:
         cell = Cell.blank()
     else:
+        text = r.text(node, where)
+        if text is None:
+            return None
         try:
-            cell = cell_from_text(str(node.value), spec.column)
+            cell = cell_from_text(text, spec.column)
         except ValueTextError:
-            r.problem(node, f"{spec.label} ({spec.id}): expected {expected_text(spec.column)}, got {node.value!r}")
+            r.problem(node, f"{where}: expected {expected_text(spec.column)}, got {kind(node)}")
+            return None
+        problem = value_problem(cell.value, spec.column.type) if cell.is_value else None
+        if problem:
+            r.problem(node, f"{where}: {problem}")
             return None
     if note:
         cell.note = note
     return cell
 
 
-def _read_extensions(r: _Reader, node, report: Report) -> None:
+def _read_extensions(r: Reader, node, report: Report) -> None:
     if not isinstance(node, yaml.SequenceNode):
-        r.problem(node, f"extensions: expected a list of tables, got {_kind(node)}")
+        r.problem(node, f"extensions: expected a list of tables, got {kind(node)}")
+        return
+    if len(node.value) > MAX_EXTENSIONS:
+        r.problem(node, f"extensions: {len(node.value)} tables; at most {MAX_EXTENSIONS} allowed")
         return
     for i, tnode in enumerate(node.value):
         where = f"extensions[{i}]"
         m = r.mapping(tnode, where, ("id", "title", "after", "columns", "rows", "numbered"))
         if not m:
             continue
-        after = r.text(m.get("after", (None, None))[1], f"{where}.after") or "s6"
+        after = r.text(m.get("after", _NONE)[1], f"{where}.after") or "s6"
         if after not in SECTION_IDS:
-            r.problem(m["after"][1], f"{where}.after: expected a section id{_did_you_mean(after, SECTION_IDS)}")
-        cols_node = m.get("columns", (None, None))[1]
-        columns = [str(c.value) for c in cols_node.value] if isinstance(cols_node, yaml.SequenceNode) else []
-        if not columns:
-            r.problem(cols_node or tnode, f"{where}.columns: expected the list of column headers")
+            r.problem(m["after"][1], f"{where}.after: expected a section id{did_you_mean(after, SECTION_IDS)}")
+        ext_id = r.text(m.get("id", _NONE)[1], f"{where}.id") or f"ext{i + 1}"
+        if slug_problem(ext_id):
+            r.problem(m["id"][1], f"{where}.id: {slug_problem(ext_id)}")
+        columns = _ext_columns(r, m.get("columns", _NONE)[1] or tnode, where)
         rows: list[ExtensionRow] = []
-        rows_node = m.get("rows", (None, None))[1]
-        for j, rnode in enumerate(rows_node.value if isinstance(rows_node, yaml.SequenceNode) else []):
-            rm = r.mapping(rnode, f"{where}.rows[{j}]", ("label", "indent", "values"))
-            label = r.text(rm.get("label", (None, None))[1], f"{where}.rows[{j}].label", required=True) or ""
-            indent = r.value(rm["indent"][1]) if "indent" in rm else 0
-            vnode = rm.get("values", (None, None))[1]
-            values = r.value(vnode) if vnode is not None else []
-            if not isinstance(values, list) or len(values) != len(columns) - 1:
-                r.problem(vnode or rnode, f"{where}.rows[{j}] 「{label}」: expected {len(columns) - 1} values "
-                          f"({'、'.join(columns[1:])})")  # fmt: skip
-                continue
-            rows.append(ExtensionRow(label, [_ext_value(v) for v in values], int(indent or 0)))
-        numbered = bool(r.value(m["numbered"][1])) if "numbered" in m else True
+        rows_node = m.get("rows", _NONE)[1]
+        if rows_node is not None and not isinstance(rows_node, yaml.SequenceNode):
+            r.problem(rows_node, f"{where}.rows: expected a list of rows, got {kind(rows_node)}")
+        elif rows_node is not None and len(rows_node.value) > MAX_ROWS:
+            r.problem(rows_node, f"{where}.rows: {len(rows_node.value)} rows; at most {MAX_ROWS} allowed")
+        else:
+            for j, rnode in enumerate(rows_node.value if rows_node is not None else []):
+                row = _ext_row(r, rnode, f"{where}.rows[{j}]", columns)
+                if row is not None:
+                    rows.append(row)
         report.extensions.append(
             Extension(
-                id=r.text(m.get("id", (None, None))[1], f"{where}.id") or f"ext{i + 1}",
-                title=r.text(m.get("title", (None, None))[1], f"{where}.title", required=True) or "",
+                id=ext_id,
+                title=r.text(m.get("title", _NONE)[1], f"{where}.title", required=True, parent=tnode) or "",
                 after=after,
                 columns=columns,
                 rows=rows,
-                numbered=numbered,
+                numbered=r.boolean(m.get("numbered", _NONE)[1], f"{where}.numbered", True),
             )
         )
 
 
-def _ext_value(v):
-    if v is None or isinstance(v, (int, str)) and not isinstance(v, bool):
-        return v
-    return str(v)
+def _ext_columns(r: Reader, node, where: str) -> list[str]:
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        r.problem(node, f"{where}.columns: expected the list of column headers")
+        return []
+    if len(node.value) > MAX_COLUMNS:
+        r.problem(node, f"{where}.columns: {len(node.value)} columns; at most {MAX_COLUMNS} allowed")
+        return []
+    columns = [r.text(c, f"{where}.columns[{k}]", required=True) for k, c in enumerate(node.value)]
+    return [c for c in columns if c is not None] if all(c is not None for c in columns) else []
 
 
-def _read_provenance(r: _Reader, node, report: Report, fmt: Format | None) -> None:
+def _ext_row(r: Reader, node, where: str, columns: list[str]) -> ExtensionRow | None:
+    rm = r.mapping(node, where, ("label", "indent", "values"))
+    label = r.text(rm.get("label", _NONE)[1], f"{where}.label", required=True, parent=node) or ""
+    indent = r.integer(rm.get("indent", _NONE)[1], f"{where}.indent", 0, MAX_INDENT, 0)
+    vnode = rm.get("values", _NONE)[1]
+    want = f"{len(columns) - 1} values ({'、'.join(columns[1:])})"
+    if vnode is not None and not isinstance(vnode, yaml.SequenceNode):
+        r.problem(vnode, f"{where} 「{label}」: expected a list of {want}, got {kind(vnode)}")
+        return None
+    items = vnode.value if vnode is not None else []
+    if columns and len(items) != len(columns) - 1:
+        r.problem(vnode or node, f"{where} 「{label}」: expected {want}, got {len(items)}")
+        return None
+    values = [_ext_value(r, item, f"{where}.values[{k}]") for k, item in enumerate(items)]
+    return ExtensionRow(label, values, indent)
+
+
+def _ext_value(r: Reader, node, where: str):
+    """An extension cell as written: null, a whole number, or the text (never a YAML object's repr)."""
+    if not isinstance(node, yaml.ScalarNode):
+        r.problem(node, f"{where}: expected a number, a text or null, got {kind(node)}")
+        return None
+    if node.tag.endswith(":null") and not node.style:
+        return None
+    if node.tag.endswith(":int") and not node.style:
+        v = r.value(node)
+        if isinstance(v, int) and not isinstance(v, bool) and not value_problem(v, "signed"):
+            return v
+        r.problem(node, f"{where}: expected a whole number of at most 10 digits, got {kind(node)}")
+        return None
+    return r.text(node, where)
+
+
+def _read_provenance(r: Reader, node, report: Report, fmt: Format | None) -> None:
     m = r.mapping(node, "provenance", None)
     for cid, (knode, vnode) in m.items():
         if fmt is not None and not fmt.has_cell(cid):
-            r.problem(knode, f"provenance: unknown cell id {cid!r}{_did_you_mean(cid, fmt.cell_ids())}")
+            r.problem(knode, f"provenance: unknown cell id {cid[:80]!r}{did_you_mean(cid, fmt.cell_ids())}")
             continue
-        pm = r.mapping(vnode, f"provenance.{cid}", ("source", "confidence", "uncertain", "reason"))
+        where = f"provenance.{cid}"
+        pm = r.mapping(vnode, where, ("source", "confidence", "uncertain", "reason"))
         report.provenance[cid] = Provenance(
-            source=r.text(pm.get("source", (None, None))[1], f"provenance.{cid}.source") or "",
-            confidence=float(r.value(pm["confidence"][1])) if "confidence" in pm else 1.0,
-            uncertain=bool(r.value(pm["uncertain"][1])) if "uncertain" in pm else False,
-            reason=r.text(pm.get("reason", (None, None))[1], f"provenance.{cid}.reason"),
+            source=r.text(pm.get("source", _NONE)[1], f"{where}.source", max_len=MAX_SHORT) or "",
+            confidence=r.fraction(pm.get("confidence", _NONE)[1], f"{where}.confidence", 1.0),
+            uncertain=r.boolean(pm.get("uncertain", _NONE)[1], f"{where}.uncertain", False),
+            reason=r.text(pm.get("reason", _NONE)[1], f"{where}.reason", max_len=MAX_SHORT),
         )
 
 
@@ -384,18 +344,32 @@ def _read_provenance(r: _Reader, node, report: Report, fmt: Format | None) -> No
 
 
 def params_path(params_dir: str | Path, year: int, agency_id: str) -> Path:
-    """Where the params file of an agency and year lives."""
+    """Where the params file of an agency and year lives (UserError unless the id is a slug, never a path)."""
+    problem = slug_problem(str(agency_id))
+    if problem or isinstance(year, bool) or not isinstance(year, int):
+        raise UserError(f"agency id: {problem}" if problem else f"year: expected a whole number, got {year!r}")
     return Path(params_dir) / str(year) / f"{agency_id}.yaml"
 
 
 def discover(params_dir: str | Path) -> list[tuple[int, str, Path]]:
-    """Every ``<year>/<agency>.yaml`` below a params directory, sorted by year then agency."""
-    out = []
+    """Every ``<year>/<agency>.yaml`` below a params directory, sorted by year then agency.
+
+    A file whose name is not an agency slug (``余姚 商务.yaml``) or a year folder out of range is refused,
+    since the name becomes an output folder.
+    """
+    out, problems = [], []
     root = Path(params_dir)
     if not root.is_dir():
         return out
     for ydir in root.iterdir():
-        if ydir.is_dir() and ydir.name.isdigit():
+        if ydir.is_dir() and ydir.name.isascii() and ydir.name.isdigit():
+            year_bad = year_problem(int(ydir.name)) if len(ydir.name) < 12 else year_problem(10**12)
             for f in ydir.glob("*.yaml"):
-                out.append((int(ydir.name), f.stem, f))
+                bad = year_bad and f"the folder name: {year_bad}" or slug_problem(f.stem)
+                if bad:
+                    problems.append(Problem(str(f), None, f"file name (agency id 机关标识): {bad}"))
+                else:
+                    out.append((int(ydir.name), f.stem, f))
+    if problems:
+        raise ParamsError(sorted(problems, key=lambda p: p.file))
     return sorted(out)

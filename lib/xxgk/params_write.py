@@ -2,37 +2,44 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
 from pathlib import Path
 
+import yaml
+
 from xxgk.model import BLANK, NA, Cell, Report
 from xxgk.params import TABLE_KEYS
 from xxgk.params_review import dump_office
+from xxgk.validate import SLUG, one_line, strip_unsafe
 from xxgk.values import canonical_text
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _PLAIN_SAFE = re.compile(r"^[\w\u3400-\u9fff（）、·]+$")
 _YAML_WORDS = re.compile(r"^(?:y|n|yes|no|on|off|true|false|null|~)$", re.I)
-_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _double_quoted(text: str) -> str:
-    """A YAML double-quoted scalar (JSON escapes plus escapes for what YAML cannot hold raw)."""
-    out = json.dumps(text, ensure_ascii=False)
-    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) < 0x10000 else f"\\U{ord(m.group()):08x}", out)
+    """A YAML double-quoted scalar, as the YAML emitter writes it (escapes for whatever YAML cannot hold raw)."""
+    out = yaml.dump(text, Dumper=_Dumper, default_style='"', allow_unicode=True, width=1 << 30)
+    return out[:-1] if out.endswith("\n") else out
 
 
 def quote(text: str) -> str:
-    """A YAML scalar for a text: plain when unambiguous, else a double-quoted string."""
+    """A YAML scalar for a text: plain when unambiguous, else a double-quoted string (unsafe characters removed)."""
+    text = strip_unsafe(str(text))
     if _PLAIN_SAFE.match(text) and not _YAML_WORDS.match(text) and not re.match(r"^[\d.+-]", text):
         return text
+    if SLUG.match(text) and text[0].isalpha() and not _YAML_WORDS.match(text):
+        return text  # an id: letters, digits and '-' read back as the same string
     return _double_quoted(text)
 
 
 def block(text: str, indent: int) -> str:
     """A YAML literal block scalar for narrative text, or a quoted string when a block cannot hold it."""
+    text = strip_unsafe(text)
     if not text:
         return '""'
     if any(ch in text for ch in "\r\x85\u2028\u2029\t") or any(not (ch.isprintable() or ch == "\n") for ch in text):
@@ -70,10 +77,10 @@ def dump_params(report: Report) -> str:
     """The params YAML text for a report: official row order, labels as comments."""
     fmt = report.fmt
     out: list[str] = [
-        f"# {report.title}",
+        f"# {one_line(report.title)}",
         f"# xxgk params file — format {fmt.id} ({fmt.document}). Blank cells: null or \"/\" (blank is not 0).",
         "agency:",
-        f"  id: {report.agency.id}",
+        f"  id: {quote(report.agency.id)}",
         f"  name: {quote(report.agency.name)}",
         f"  level: {quote(report.agency.level)}",
     ]
@@ -110,13 +117,13 @@ def dump_params(report: Report) -> str:
         for ext in report.extensions:
             out.append(f"  - id: {quote(ext.id)}")
             out.append(f"    title: {quote(ext.title)}")
-            out.append(f"    after: {ext.after}")
+            out.append(f"    after: {quote(ext.after)}")
             if not ext.numbered:
                 out.append("    numbered: false")
             out.append(f"    columns: [{', '.join(quote(c) for c in ext.columns)}]")
             out.append("    rows:")
             for row in ext.rows:
-                vals = ", ".join("null" if v is None else (str(v) if isinstance(v, int) else quote(v)) for v in row.values)
+                vals = ", ".join(_ext_yaml(v) for v in row.values)
                 out.append(f"      - {{label: {quote(row.label)}, indent: {row.indent}, values: [{vals}]}}")
     if report.provenance:
         out.append("")
@@ -132,6 +139,14 @@ def dump_params(report: Report) -> str:
             out.append(f"  {cid}: {{{', '.join(parts)}}}")
     out.extend(dump_office(report, quote))
     return "\n".join(out) + "\n"
+
+
+def _ext_yaml(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    return quote(str(v))
 
 
 def _table_lines(report: Report, key: str, table_id: str) -> list[str]:

@@ -14,7 +14,7 @@ from xxgk.checks.review import apply_reviews
 from xxgk.errors import UserError
 from xxgk.interchange import load_report
 from xxgk.model import Report
-from xxgk.params import load_params, params_path
+from xxgk.params import ParamsError, Problem, load_params, params_path
 
 REPORT_SUFFIXES = (".yaml", ".yml", ".json")
 #: files in a params directory that are not reports: the office roster (collect state files start with a dot)
@@ -41,7 +41,8 @@ def check_report(report: Report, previous: Report | None = None, params_dir: str
         path = params_path(params_dir, report.year - 1, report.agency.id)
         previous = load_params(path) if path.is_file() else None
     if previous is not None and previous.year != report.year - 1:
-        raise ValueError(f"previous report is for {previous.year}, expected {report.year - 1}")
+        raise ParamsError([Problem(previous.source or "<previous>", None, f"year: the previous year's report says "
+                                   f"{previous.year}, expected {report.year - 1} (the year before {report.year})")])  # fmt: skip
     ctx = Ctx(report, previous)
     findings: list[Finding] = []
     for r in (RULES[rule_id] for rule_id in RULE_ORDER):

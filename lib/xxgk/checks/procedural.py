@@ -75,7 +75,7 @@ MEASURE_WORDS = re.compile(
 def p1_deadline(ctx: Ctx):
     """Published by the deadline of the agency's level in year Y+1, and not before year Y ended."""
     r = ctx.report
-    if r.published is None:
+    if r.published is None or r.agency.level not in DEADLINES:  # another tool's level name: kept, not assessable
         return []
     col = Collector(ctx, "P1", ERROR)
     if r.published < dt.date(r.year + 1, 1, 1):

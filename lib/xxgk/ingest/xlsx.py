@@ -20,7 +20,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from xxgk import form_layout as L
 from xxgk.errors import UserError
-from xxgk.formats import FormatError, format_for_year, get_format
+from xxgk.formats import FORMAT_IDS, FormatError, format_for_year, get_format
 from xxgk.model import (
     AGENCY_LEVELS,
     SECTION_IDS,
@@ -34,7 +34,10 @@ from xxgk.model import (
     cell_from_text,
 )
 from xxgk.params import AGENCY_ID
+from xxgk.validate import MAX_LABEL, MAX_NAME, MAX_TEXT, text_problem, value_problem, year_problem
 from xxgk.values import canonical_text, expected_text, to_decimal
+
+MAX_META_CHARS = 1_000_000
 
 
 class FormError(UserError, ValueError):
@@ -71,7 +74,46 @@ def _meta(path: Path, wb) -> tuple[dict, list[tuple]]:
             head[str(row[0])] = row[1]
     if head.get("schema") != L.SCHEMA:
         raise FormError(path, [f"metadata sheet {L.META_SHEET}: schema {head.get('schema')!r}, expected {L.SCHEMA!r}"])
+    check_metadata(path, wb[L.META_SHEET])
     return head, entries
+
+
+def check_metadata(path: Path, ws) -> None:
+    """Validate the hidden metadata against its declared schema (year, format, extension specs) before use."""
+    import jsonschema
+
+    from xxgk.interchange_check import pointer
+    from xxgk.schemas import form_extension_schema
+
+    problems: list[str] = []
+    validator = jsonschema.Draft202012Validator(form_extension_schema())
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if not row:
+            continue
+        where = f"{ws.title}!{{}}{r}"
+        if row[0] == "year" and year_problem(row[1] if len(row) > 1 else None):
+            problems.append(f"{where.format('B')} 「报告年度」: {year_problem(row[1])}")
+        elif row[0] == "format" and (len(row) < 2 or str(row[1]) not in FORMAT_IDS):
+            problems.append(f"{where.format('B')} 「格式」: expected one of {', '.join(FORMAT_IDS)}; got {row[1:2]!r}")
+        elif row[0] == L.K_EXT:
+            text = row[4] if len(row) > 4 else None
+            try:
+                spec = json.loads(text) if isinstance(text, str) and len(text) < MAX_META_CHARS else None
+            except (ValueError, RecursionError):
+                spec = None
+            if spec is None:
+                problems.append(f"{where.format('E')}: expected the extension table's spec as JSON; got {_show(str(text)[:60])}")
+                continue
+            for e in validator.iter_errors(spec):
+                problems.append(f"{where.format('E')} {pointer(e.absolute_path)}: {e.message[:200]}")
+            if isinstance(spec, dict) and not problems and len(spec["labels"]) != len(spec["indents"]):
+                problems.append(f"{where.format('E')}: {len(spec['labels'])} row labels but {len(spec['indents'])} indents")
+            for k, t in enumerate([spec.get("title"), *spec.get("columns", []), *spec.get("labels", [])]
+                                  if isinstance(spec, dict) else []):  # fmt: skip
+                if isinstance(t, str) and text_problem(t, MAX_LABEL):
+                    problems.append(f"{where.format('E')} text {k}: {text_problem(t, MAX_LABEL)}")
+    if problems:
+        raise FormError(path, [f"metadata sheet {L.META_SHEET} was altered: {p}" for p in problems])
 
 
 def _check_shape(path: Path, wb, fmt, year: int, entries: list[tuple]) -> list[dict]:
@@ -152,21 +194,30 @@ class _Values:
             else:
                 cell = cell_from_text(str(value), spec.column)
         except ValueTextError:
-            kind = "a date (Excel turned the entry into a date)" if isinstance(value, (dt.date, dt.time)) else repr(value)
+            kind = "a date (Excel turned the entry into a date)" if isinstance(value, (dt.date, dt.time)) else repr(value)[:60]
             self.problems.append(f"{where}: expected {expected_text(spec.column)}; got {kind}")
+            return None
+        problem = value_problem(cell.value, spec.column.type) if cell.is_value else None
+        if problem:
+            self.problems.append(f"{where}: {problem}")
             return None
         comment = self.wb[sheet][address].comment
         if comment is not None and comment.text and comment.text.strip():
             cell.note = comment.text.strip()
         return cell
 
-    def text(self, sheet: str, address: str) -> str | None:
+    def text(self, sheet: str, address: str, max_len: int = MAX_TEXT) -> str | None:
         value = self.raw(sheet, address)
         if value is None:
             return None
         if isinstance(value, float):
             return canonical_text(_number(value))
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        problem = text_problem(text.strip(), max_len)
+        if problem:
+            self.problems.append(f"{sheet}!{address}: the text {problem}")
+            return None
+        return text
 
     def date(self, sheet: str, address: str, label: str) -> dt.date | None:
         value = self.raw(sheet, address)
@@ -209,22 +260,22 @@ def _details(v: _Values, report: Report) -> None:
     get = {f.key: L.info_address(f.key) for f in L.INFO_FIELDS}
     label = {f.key: f.label for f in L.INFO_FIELDS}
     s = L.INFO_SHEET
-    aid = (v.text(s, get["agency.id"]) or "").strip()
+    aid = (v.text(s, get["agency.id"], MAX_LABEL) or "").strip()
     if aid and not AGENCY_ID.match(aid):
         v.problems.append(f"{s}!{get['agency.id']} 「{label['agency.id']}」: {aid!r} must be lower-case letters, "
                           "digits and '-' (e.g. yuyao-commerce)")  # fmt: skip
-    name = (v.text(s, get["agency.name"]) or "").strip()
+    name = (v.text(s, get["agency.name"], MAX_NAME) or "").strip()
     if not name:
         v.problems.append(f"{s}!{get['agency.name']} 「{label['agency.name']}」: required; got an empty cell")
     level = (v.text(s, get["agency.level"]) or "").strip() or AGENCY_LEVELS[0]
     if level not in AGENCY_LEVELS:
         v.problems.append(f"{s}!{get['agency.level']} 「{label['agency.level']}」: expected one of "
                           f"{'、'.join(AGENCY_LEVELS)}; got {level!r}")  # fmt: skip
-    parent = (v.text(s, get["agency.parent"]) or "").strip() or None
+    parent = (v.text(s, get["agency.parent"], MAX_NAME) or "").strip() or None
     report.agency = Agency(aid, name, level, parent)
     report.published = v.date(s, get["published"], label["published"])
     report.contact = v.text(s, get["contact"]) or None
-    sig_agency = (v.text(s, get["signature.agency"]) or "").strip()
+    sig_agency = (v.text(s, get["signature.agency"], MAX_NAME) or "").strip()
     sig_date = v.date(s, get["signature.date"], label["signature.date"])
     if sig_agency or sig_date:
         report.signature = Signature(sig_agency or name, sig_date)
@@ -263,7 +314,7 @@ def read_form(path: str | Path, *, format_id: str | None = None) -> Report:
             else:
                 report.sections[key] = text
         elif kind == L.K_TITLE:
-            title = (v.text(sheet, address) or "").strip()
+            title = (v.text(sheet, address, MAX_LABEL) or "").strip()
             if title:
                 report.section_titles[key] = title
     for sid in SECTION_IDS:

@@ -30,6 +30,7 @@ from xxgk.params_write import write_text_atomic
 from xxgk.render.document import chinese_date, title_lines
 from xxgk.render.docx_text import add_markdown, add_run, set_run_fonts
 from xxgk.render.outline import outline
+from xxgk.render.safe_text import clean_report
 
 BODY_FONT, HEAD_FONT, LATIN_FONT = "仿宋", "黑体", "Times New Roman"
 #: font-table entries: name → (alternative name, panose) — Word substitutes by these when a font is missing
@@ -294,12 +295,15 @@ def _signature(doc, report: Report) -> None:
         add_run(p, text, BODY_FONT, BODY_PT)
 
 
+CORE_TEXT_LIMIT = 255
+
+
 def _core_properties(doc, report: Report) -> None:
     cp = doc.core_properties
     when = report.published or (report.signature.date if report.signature and report.signature.date else None)
     stamp = dt.datetime.combine(when or dt.date(report.year + 1, 1, 1), dt.time(0, 0))
-    cp.title = report.title
-    cp.author = report.agency.name
+    cp.title = report.title[:CORE_TEXT_LIMIT]  # Word's core properties hold at most 255 characters
+    cp.author = report.agency.name[:CORE_TEXT_LIMIT]
     cp.last_modified_by = "xxgk"
     cp.subject = "政府信息公开工作年度报告"
     cp.keywords = f"{report.year};{report.agency.id};format {report.format_id}"
@@ -311,6 +315,7 @@ def _core_properties(doc, report: Report) -> None:
 
 def build_document(report: Report):
     """The Word document of a report (python-docx ``Document``)."""
+    report = clean_report(report)  # no character Word's XML forbids
     doc = Document()
     _style_defaults(doc)
     _font_table(doc)

@@ -14,7 +14,6 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,6 +27,8 @@ from xxgk.model import VALUE as V_STATE
 from xxgk.params import discover, load_params, params_path
 from xxgk.params_write import write_text_atomic
 from xxgk.render.excel_checks import add_identity_checks
+from xxgk.render.safe_text import clean_report
+from xxgk.validate import xml_safe
 from xxgk.values import canonical_text, to_decimal
 
 INPUT_FILL = PatternFill("solid", start_color="FFFFF2CC", end_color="FFFFF2CC")
@@ -54,16 +55,15 @@ _VALIDATION = {
 
 
 def _text(ws: Worksheet, ref: str, value) -> None:
-    """Put a value in a cell; text starting with '=' stays text (never a formula)."""
-    if isinstance(value, str) and len(value) > EXCEL_TEXT_LIMIT:
-        raise UserError(f"{ws.title}!{ref}: a text of {len(value)} characters does not fit an Excel cell "
-                        f"(at most {EXCEL_TEXT_LIMIT}); shorten it in the params file")  # fmt: skip
+    """Put a value in a cell; user text is always a string cell (never a formula), without XML-illegal characters."""
+    if isinstance(value, str):
+        value = xml_safe(value)
+        if len(value) > EXCEL_TEXT_LIMIT:
+            raise UserError(f"{ws.title}!{ref}: a text of {len(value)} characters does not fit an Excel cell "
+                            f"(at most {EXCEL_TEXT_LIMIT}); shorten it in the params file")  # fmt: skip
     c = ws[ref]
-    try:
-        c.value = value
-    except IllegalCharacterError:
-        raise UserError(f"{ws.title}!{ref}: the text holds a control character Excel cannot store: {value[:40]!r}…") from None
-    if isinstance(value, str) and value.startswith("="):
+    c.value = value
+    if isinstance(value, str):
         c.data_type = "s"
 
 
@@ -87,12 +87,12 @@ def _list_formula(items) -> str:
 
 def _titled(ws: Worksheet, title: str, width: int, hint: str = HINT) -> None:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws["A1"] = title
+    _text(ws, "A1", title)
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 26
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    ws["A2"] = hint
+    _text(ws, "A2", hint)
     ws["A2"].font = Font(size=9, color="FF595959")
     ws["A2"].alignment = WRAP_LEFT
     ws.row_dimensions[2].height = 30
@@ -136,7 +136,7 @@ def _table_sheet(wb: Workbook, report: Report, table_id: str, grid) -> Worksheet
             value = report.cell(gc.cell_id)
             _text(ws, cell.coordinate, excel_value(value))
             if value.note and not (value.raw and value.note in value.raw):
-                cell.comment = Comment(value.note, "xxgk")
+                cell.comment = Comment(xml_safe(value.note), "xxgk")
             cell.protection = UNLOCKED
             cell.fill = INPUT_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -244,7 +244,8 @@ def _text_sheet(wb: Workbook, report: Report) -> None:
                                 showErrorMessage=False)  # fmt: skip
             ws.add_data_validation(dv)
             dv.add(f"B{row}")
-        a = ws.cell(row, 1, label)
+        a = ws.cell(row, 1)
+        _text(ws, a.coordinate, label)
         a.border, a.alignment, a.font = BOX, WRAP_TOP, Font(bold=True)
         b = ws.cell(row, 2)
         b.border, b.alignment = BOX, WRAP_TOP
@@ -267,12 +268,14 @@ def _extension_sheet(wb: Workbook, report: Report, index: int) -> dict:
     width = len(ext.columns)
     _titled(ws, ext.title, width, "本表为地方增设表格（非国家统一格式）。黄色格子填写；空白表示未填。")
     for col, text in enumerate(ext.columns, start=1):
-        c = ws.cell(L.FIRST_ROW - 1, col, text)
+        c = ws.cell(L.FIRST_ROW - 1, col)
+        _text(ws, c.coordinate, text)
         c.font, c.fill, c.border, c.alignment = Font(bold=True), LABEL_FILL, BOX, WRAP_CENTER
         ws.column_dimensions[get_column_letter(col)].width = 52 if col == 1 else 14
     for i, row in enumerate(ext.rows):
         r = L.FIRST_ROW + i
-        a = ws.cell(r, 1, row.label)
+        a = ws.cell(r, 1)
+        _text(ws, a.coordinate, row.label)
         a.border = BOX
         a.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True, indent=max(0, row.indent - 1))
         for j, v in enumerate(row.values, start=2):
@@ -289,6 +292,7 @@ def _extension_sheet(wb: Workbook, report: Report, index: int) -> dict:
 
 def build_workbook(report: Report) -> Workbook:
     """The data-entry workbook for a report (blank or pre-filled) in its format's official layout."""
+    report = clean_report(report)  # no character the xlsx XML forbids
     fmt = report.fmt
     wb = Workbook()
     wb.remove(wb.active)
@@ -343,8 +347,14 @@ def form_report(year: int, agency: str | None = None, params_dir: str | Path = "
 
 def main(args) -> int:
     """``xxgk form``: write a blank or pre-filled data-entry form for a year."""
+    target = Path(args.out)
+    if target.is_dir():
+        raise UserError(f"-o {target}: is a directory; give the form's file name, e.g. {target / 'form.xlsx'}")
     report = form_report(args.year, args.agency, args.params)
-    out = write_form(report, args.out)
+    try:
+        out = write_form(report, target)
+    except OSError as exc:
+        raise UserError(f"-o {target}: cannot write the form ({exc.strerror or exc})") from None
     n = len(report.fmt.cells)
     what = f"pre-filled for {report.agency.name or report.agency.id}" if args.agency else "blank"
     print(f"wrote {out}: {what}, format {report.fmt.id}, {n} table cells; fill the yellow cells, "

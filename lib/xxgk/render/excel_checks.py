@@ -72,6 +72,7 @@ def _label(ws: Worksheet, row: int, col: int, end_col: int, text: str) -> None:
     if end_col > col:
         ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=end_col)
     c = ws.cell(row, col, text)
+    c.data_type = "s"  # a label, never a formula
     c.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)
     c.font = Font(size=9, bold=True)
 
