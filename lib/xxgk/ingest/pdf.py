@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from xxgk import limits
+from xxgk.errors import UserError
 from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, clean_text, tidy_cjk_spaces
 
 _PAGE_NO = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,3}\s*页?)?[-—–\s]*$")
@@ -19,20 +21,29 @@ def read_pdf(path: str | Path, rules: bool = True) -> SourceDoc:
     """
     import pdfplumber
 
+    if limits.check_size(path, "pdf") == 0:
+        raise IngestError(path, "cannot read the file as .pdf: the file is empty")
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
+        if exc.__class__.__name__ == "PDFPasswordIncorrect" or "password" in str(exc).lower():
+            raise IngestError(path, "cannot read the file as .pdf: it is encrypted (password protected); "
+                              "save an unprotected copy first") from None  # fmt: skip
         raise IngestError(path, f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
     doc = SourceDoc(path=str(path), kind="pdf")
     with pdf:
         try:
             pages = list(pdf.pages)
+            if len(pages) > limits.MAX_PDF_PAGES:
+                raise limits.LimitError(path, "the PDF has", f"{len(pages)} pages", str(limits.MAX_PDF_PAGES),
+                                        "MAX_PDF_PAGES")  # fmt: skip
             if not any(p.chars for p in pages):
                 raise IngestError(path, "the PDF has no text layer (a scanned document?); run OCR on it first")
             items: list[tuple[int, float, object]] = []
             for pno, page in enumerate(pages, 1):
+                limits.tick(f"page {pno}")
                 items.extend(_page_items(page, pno, rules))
-        except IngestError:
+        except UserError:
             raise
         except Exception as exc:
             raise IngestError(path, f"cannot read the PDF ({exc.__class__.__name__}: {exc})") from exc

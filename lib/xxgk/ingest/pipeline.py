@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xxgk import limits
 from xxgk.formats import get_format
 from xxgk.ingest import detect, flat, grid, labels, sections
 from xxgk.ingest.aliases import EXTENSION_IDS
@@ -64,7 +65,8 @@ def read_source(path: str | Path) -> SourceDoc:
 
 
 def _sniff(path: Path) -> str | None:
-    head = path.read_bytes()[:2048]
+    with path.open("rb") as f:
+        head = f.read(2048)
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
@@ -79,7 +81,8 @@ def _sniff(path: Path) -> str | None:
 
 def ingest_file(path: str | Path, year: int | None = None, agency_id: str | None = None) -> Ingested:
     """Ingest one published report file."""
-    return ingest_doc(read_source(path), year=year, agency_id=agency_id)
+    with limits.time_budget(path):
+        return ingest_doc(read_source(path), year=year, agency_id=agency_id)
 
 
 def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = None) -> Ingested:
