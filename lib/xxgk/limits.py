@@ -29,13 +29,13 @@ MAX_INPUT_BYTES = {  # the file as stored, per type
     "json": 20 * MB,
 }
 MAX_ARCHIVE_UNCOMPRESSED = 200 * MB  # all members of a .docx/.xlsx together, declared and actually inflated
-MAX_COMPRESSION_RATIO = 100  # per member larger than RATIO_FLOOR_BYTES once inflated
+MAX_COMPRESSION_RATIO = 200  # zeros and spaces deflate ~1000:1, Office XML ~10:1; per member larger than RATIO_FLOOR_BYTES once inflated
 RATIO_FLOOR_BYTES = 1 * MB
 MAX_ZIP_MEMBERS = 2000
 MAX_HTML_BYTES = 10 * MB  # the page text handed to the HTML parser (libxml2's own text-node limit is 10 MB)
 MAX_SPAN = 50  # rowspan/colspan (HTML) and gridSpan (DOCX) larger than this are clipped
 MAX_GRID_CELLS = 100_000  # positions of one table once merged cells are expanded
-MAX_DOCUMENT_CELLS = 1_000_000  # positions of all tables of one document together
+MAX_DOCUMENT_CELLS = 250_000  # positions of all tables of one document together
 MAX_TABLES = 2000  # tables in one document
 MAX_PDF_PAGES = 500
 MAX_JSON_DEPTH = 64
@@ -99,6 +99,11 @@ def check_zip(path, kind: str) -> None:
     refused if it declares a DOCTYPE or entities (billion laughs, external entities).
     """
     check_size(path, kind)
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise InputError(path, f"cannot read the file as .{kind}: it is an OLE compound file (an old binary Office "
+                         f"file or a password-protected one); save an unprotected .{kind} copy first")  # fmt: skip
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -140,7 +145,7 @@ def _scan_member(path, kind: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, to
                 tail = window[-32:]
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
         raise InputError(path, f"cannot read the file as .{kind}: member {info.filename} is damaged "
-                         f"({exc.__class__.__name__}: {exc})") from None  # fmt: skip
+                         f"({'zlib.error' if isinstance(exc, zlib.error) else exc.__class__.__name__}: {exc})") from None  # fmt: skip
     return total
 
 

@@ -31,12 +31,15 @@ def read_pdf(path: str | Path, rules: bool = True) -> SourceDoc:
                               "save an unprotected copy first") from None  # fmt: skip
         raise IngestError(path, f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
     doc = SourceDoc(path=str(path), kind="pdf")
+    try:
+        _check_pages(path, _declared_pages(pdf))
+    except UserError:
+        pdf.stream.close()  # not pdf.close(): it would build every page first
+        raise
     with pdf:
         try:
             pages = list(pdf.pages)
-            if len(pages) > limits.MAX_PDF_PAGES:
-                raise limits.LimitError(path, "the PDF has", f"{len(pages)} pages", str(limits.MAX_PDF_PAGES),
-                                        "MAX_PDF_PAGES")  # fmt: skip
+            _check_pages(path, len(pages))
             if not any(p.chars for p in pages):
                 raise IngestError(path, "the PDF has no text layer (a scanned document?); run OCR on it first")
             items: list[tuple[int, float, object]] = []
@@ -49,6 +52,21 @@ def read_pdf(path: str | Path, rules: bool = True) -> SourceDoc:
             raise IngestError(path, f"cannot read the PDF ({exc.__class__.__name__}: {exc})") from exc
     doc.blocks = _paragraphs(_drop_running(items, len(pages)))
     return doc
+
+
+def _declared_pages(pdf) -> int:
+    """The page count the page tree declares (/Count), read before pdfplumber builds every page."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except Exception:  # a damaged tree: the pages themselves are counted next
+        return 0
+
+
+def _check_pages(path, n: int) -> None:
+    if n > limits.MAX_PDF_PAGES:
+        raise limits.LimitError(path, "the PDF has", f"{n} pages", str(limits.MAX_PDF_PAGES), "MAX_PDF_PAGES")
 
 
 def _drop_running(items: list[tuple[int, float, object]], n_pages: int) -> list[tuple[int, float, object]]:
