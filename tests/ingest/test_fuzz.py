@@ -121,7 +121,8 @@ def test_rowspan_overrun_leaves_unfound_cells_uncertain():
 
 
 # Bytes- and XML-level fuzzing of real small files (the suite's generated reports): every reader ends in a
-# result or a UserError, never another exception. Bounded for CI: 150 examples each, well under 60 s in total.
+# result or a UserError, never another exception. Bounded for CI: 150 examples per bytes fuzzer and 40 per XML
+# part (most of them well-formed, so they reach python-docx/openpyxl and the pipeline), under 60 s in total.
 FILE_FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
 
@@ -258,10 +259,10 @@ def test_mutated_bytes_never_crash(tmp_path, kind, data):
     _read_file(tmp_path, f"fuzz.{kind}", _mutate_bytes(_real_files()[kind], data.draw))
 
 
-@pytest.mark.parametrize(("kind", "part"), [("docx", "word/document.xml"), ("docx", "docProps/core.xml"),
+@pytest.mark.parametrize(("kind", "part"), [("docx", "word/document.xml"), ("docx", "[Content_Types].xml"),
                                             ("xlsx", "xl/worksheets/sheet1.xml"), ("xlsx", "xl/workbook.xml"),
                                             ("xlsx", "xl/worksheets/sheet6.xml"), ("html", None)])  # fmt: skip
-@settings(FILE_FUZZ, max_examples=100)
+@settings(FILE_FUZZ, max_examples=40)
 @given(data=st.data())
 def test_mutated_xml_never_crashes(tmp_path, kind, part, data):
     if kind == "html":

@@ -104,6 +104,7 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
         raise IngestError(
             doc.path, "cannot tell the report year (no title with a year, no statistics period); pass --year"
         )
+    limits.tick("finding the sections")
     layout = sections.split(doc.blocks, fmt)
     meta = _meta_grids(layout.preamble)
     name = ident.name or doc.publisher or meta.get("publisher") or _tail_agency(layout.tail)
@@ -119,7 +120,9 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
     report = Report(agency=Agency(agency_id or detect.agency_slug(name), name, level), year=ident.year, format_id=fid)
     report.source = doc.path
     _narrative(report, layout, fmt, doubts)
+    limits.tick("reading the tables")
     _tables(report, doc, layout, fmt, doubts)
+    limits.tick("the signature")
     sig = _signature(layout.tail, name)
     report.signature = sig
     report.published = (

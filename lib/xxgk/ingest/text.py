@@ -54,6 +54,7 @@ def parse_text(text: str, path: str = "<text>") -> SourceDoc:
     i = start
     n = len(lines)
     while i < n:
+        limits.tick(f"line {i + 1}")
         line = lines[i]
         if line.startswith("\t"):
             grid, i = _tab_table(lines, i)
