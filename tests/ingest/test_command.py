@@ -71,7 +71,7 @@ def _blank_pdf() -> bytes:
         ("report.xyz", b"\x00\x01\x02binary", "unsupported file type"),
         ("hello.txt", "你好，世界".encode(), "not an annual report"),
         ("empty.html", b"", "empty HTML page"),
-        ("broken.docx", b"PK\x03\x04garbage", "not a readable .docx"),
+        ("broken.docx", b"PK\x03\x04garbage", "cannot read the file as .docx: not a zip archive"),
         ("old.txt", "平潭综合实验区2018年政府信息公开工作年度报告\n一、概述\n主动公开文件数 100".encode(), "before the national formats"),
         ("old-table.txt", "政府信息公开情况统计表\n指标名称 计量单位\n同意公开答复数 3\n主动公开政府信息数 5".encode(),
          "pre-2019 政府信息公开情况统计表"),

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import os
+import re
+import shutil
+import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -112,3 +118,163 @@ def test_rowspan_overrun_leaves_unfound_cells_uncertain():
     assert got is not None
     unfound = [cid for cid, p in got.report.provenance.items() if not p.source]
     assert unfound and all(got.report.provenance[c].uncertain for c in unfound)
+
+
+# Bytes- and XML-level fuzzing of real small files (the suite's generated reports): every reader ends in a
+# result or a UserError, never another exception. Bounded for CI: 150 examples per bytes fuzzer and 40 per XML
+# part (most of them well-formed, so they reach python-docx/openpyxl and the pipeline), under 60 s in total.
+FILE_FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
+                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])  # fmt: skip
+
+
+@functools.cache
+def _real_files() -> dict[str, bytes]:
+    import tempfile
+
+    from tests.ingest import bombs
+
+    d = Path(tempfile.mkdtemp(prefix="xxgk-fuzz-"))
+    out = {"docx": bombs.real_docx(d / "r.docx").read_bytes(), "xlsx": bombs.real_xlsx(d / "r.xlsx").read_bytes(),
+           "html": official_html(synthetic("2021"))}  # fmt: skip
+    shutil.rmtree(d, ignore_errors=True)
+    return out
+
+
+def _members(kind: str) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(_real_files()[kind])) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    bio = io.BytesIO()
+    with zipfile.ZipFile(bio, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, b in members.items():
+            z.writestr(n, b)
+    return bio.getvalue()
+
+
+def _mutate_bytes(data: bytes, draw) -> bytes:
+    b = bytearray(data)
+    for _ in range(draw(st.integers(1, 8))):
+        op = draw(st.sampled_from(["flip", "cut", "dup", "zero", "insert"]))
+        i = draw(st.integers(0, max(len(b) - 1, 0)))
+        n = draw(st.integers(1, 64))
+        if op == "flip" and b:
+            b[i] ^= draw(st.integers(1, 255))
+        elif op == "cut":
+            del b[i:i + n]
+        elif op == "dup":
+            b[i:i] = b[i:i + n]
+        elif op == "zero":
+            b[i:i + n] = b"\0" * len(b[i:i + n])
+        else:
+            b[i:i] = draw(st.binary(min_size=1, max_size=16))
+    return bytes(b)
+
+
+XML_SNIPPETS = [b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"&a;", b"&amp;", b"<", b">", b"</w:tc>", b"<w:tc>", b"</w:tr>",
+                b"<w:gridSpan w:val='999999'/>", b"<w:gridSpan w:val='-1'/>", b"<w:vMerge/>", b"<w:vMerge w:val='restart'/>",
+                b"<w:tbl>", b"</w:tbl>", b"\xff\xfe", b"\x00", b"<![CDATA[", b"]]>", b"<?pi x?>", b"xmlns:w='urn:x'",
+                b"<c r='A1' t='s'><v>99999</v></c>", b"<c r='ZZZZ9999999'>", b"<v>1e400</v>", b"<sheetData/>",
+                b"<w:sdt><w:sdtContent>", b"</w:sdtContent></w:sdt>", b"\xe4\xb8"]  # fmt: skip
+
+
+def _mutate_xml(xml: bytes, draw) -> bytes:
+    b = xml
+    for _ in range(draw(st.integers(1, 6))):
+        op = draw(st.sampled_from(["insert", "delete_tag", "swap_tag", "cut"]))
+        tags = [m.start() for m in re.finditer(rb"<", b)] or [0]
+        i = tags[draw(st.integers(0, len(tags) - 1))]
+        if op == "insert":
+            b = b[:i] + draw(st.sampled_from(XML_SNIPPETS)) + b[i:]
+        elif op == "delete_tag":
+            j = b.find(b">", i)
+            b = b[:i] + b[j + 1:] if j > 0 else b
+        elif op == "swap_tag":
+            j = b.find(b">", i)
+            k = tags[draw(st.integers(0, len(tags) - 1))]
+            if j > 0:
+                tag = b[i:j + 1]
+                b = b[:i] + b[j + 1:]
+                b = b[:k] + tag + b[k:]
+        else:
+            b = b[:i]
+    return b
+
+
+ATTR_VALUES = ["0", "-1", "999999999", "x", "", "1e400", "NaN", "restart", "continue", "ZZ9", "A0", "\u4e00"]
+
+
+def _mutate_tree(xml: bytes, draw) -> bytes:
+    """Well-formed but out-of-schema XML: elements dropped, duplicated, moved or emptied; attribute values
+    replaced; text replaced (what gets past the XML parser into python-docx / openpyxl)."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    els = list(root.iter())
+    for _ in range(draw(st.integers(1, 6))):
+        el = els[draw(st.integers(0, len(els) - 1))]
+        op = draw(st.sampled_from(["drop", "dup", "move", "empty", "attr", "text"]))
+        parent = el.getparent()
+        if op == "drop" and parent is not None:
+            parent.remove(el)
+        elif op == "dup" and parent is not None:
+            parent.insert(parent.index(el), etree.fromstring(etree.tostring(el)))
+        elif op == "move" and parent is not None:
+            target = els[draw(st.integers(0, len(els) - 1))]
+            if el not in target.iterancestors() and target is not el:
+                parent.remove(el)
+                target.append(el)
+        elif op == "empty":
+            for child in list(el):
+                el.remove(child)
+        elif op == "attr" and el.attrib:
+            key = draw(st.sampled_from(sorted(el.attrib)))
+            el.set(key, draw(st.sampled_from(ATTR_VALUES)))
+        elif op == "text":
+            el.text = draw(st.sampled_from(["", "12", "-3", "1e400", "/", "=SUM(A1)", "x" * 300, "\u200b"]))
+        els = list(root.iter())
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _read_file(tmp_path: Path, name: str, data: bytes) -> None:
+    from xxgk.ingest.command import read_any
+
+    p = tmp_path / name
+    p.write_bytes(data)
+    try:
+        got = read_any(str(p))
+    except UserError as exc:
+        assert str(exc).startswith(str(p)), exc
+        return
+    if name.endswith(".xlsx"):
+        return
+    assert got.report.fmt.cell_ids()
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "html"])
+@FILE_FUZZ
+@given(data=st.data())
+def test_mutated_bytes_never_crash(tmp_path, kind, data):
+    _read_file(tmp_path, f"fuzz.{kind}", _mutate_bytes(_real_files()[kind], data.draw))
+
+
+@pytest.mark.parametrize(("kind", "part"), [("docx", "word/document.xml"), ("docx", "[Content_Types].xml"),
+                                            ("xlsx", "xl/worksheets/sheet1.xml"), ("xlsx", "xl/workbook.xml"),
+                                            ("xlsx", "xl/worksheets/sheet6.xml"), ("html", None)])  # fmt: skip
+@settings(FILE_FUZZ, max_examples=40)
+@given(data=st.data())
+def test_mutated_xml_never_crashes(tmp_path, kind, part, data):
+    if kind == "html":
+        blob = _mutate_xml(_real_files()["html"], data.draw)
+    else:
+        members = _members(kind)
+        tree_level = data.draw(st.integers(0, 3)) > 0  # mostly well-formed: past the XML parser
+        if tree_level:
+            members[part] = _mutate_tree(members[part], data.draw)
+        elif data.draw(st.booleans()):
+            members[part] = _mutate_xml(members[part], data.draw)
+        else:
+            members[part] = _mutate_bytes(members[part], data.draw)
+        blob = _zip(members)
+    _read_file(tmp_path, f"fuzz.{kind}", blob)

@@ -9,9 +9,11 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
+from xxgk import limits
 from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, clean_text
 from xxgk.ingest.text import decode
 
+_DATA_URI = re.compile(r"data:[^\s\"'<>()]{256,}", re.I)  # inline images: never text of the report
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 SKIP = {"script", "style", "noscript", "iframe", "nav", "footer", "form", "select", "button", "head", "template",
         "svg", "aside", "object", "embed", "input", "textarea", "map"}  # fmt: skip
@@ -23,6 +25,7 @@ _CHROME = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|header|breadcrumb|crumb
 
 def read_html(path: str | Path) -> SourceDoc:
     """Read an HTML page into a SourceDoc."""
+    limits.check_size(path, "html")
     data = Path(path).read_bytes()
     m = _META_CHARSET.search(data[:4096])
     text = decode(data, m.group(1).decode("ascii") if m else None, path)
@@ -34,10 +37,17 @@ def parse_html(text: str, path: str = "<html>") -> SourceDoc:
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
         raise IngestError(path, "empty HTML page")
+    text = _DATA_URI.sub("data:,", text)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.MAX_HTML_BYTES:
+        raise limits.LimitError(path, "the HTML page (inline data: URIs dropped) is", limits.size_text(size),
+                                limits.size_text(limits.MAX_HTML_BYTES), "MAX_HTML_BYTES")  # fmt: skip
+    parser = lxml.html.HTMLParser(huge_tree=False)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise IngestError(path, f"not readable HTML ({exc})") from exc
+    _check_complete(path, parser)
     doc = SourceDoc(path=path, kind="html")
     t = root.find(".//title")
     if t is not None and t.text_content().strip():
@@ -45,6 +55,15 @@ def parse_html(text: str, path: str = "<html>") -> SourceDoc:
     body = root.find("body")
     _Walker(doc).walk(body if body is not None else root, "body")
     return doc
+
+
+def _check_complete(path: str, parser) -> None:
+    """libxml2 stops at its resource limits (a text node or attribute over 10 MB) and keeps what it had read:
+    a page cut short is refused, never half-read silently."""
+    for e in parser.error_log:
+        if e.level_name == "FATAL":
+            raise IngestError(path, f"the HTML parser stopped at line {e.line}, column {e.column} "
+                              f"({e.message.strip()}); the page was not read to the end")  # fmt: skip
 
 
 def _is_chrome(el) -> bool:
@@ -59,6 +78,7 @@ class _Walker:
         self.doc = doc
         self.buf: list[str] = []
         self.buf_path = ""
+        self.cells = 0  # table positions so far (MAX_DOCUMENT_CELLS)
 
     def flush(self) -> None:
         """Emit the collected inline text as one text block per line."""
@@ -85,7 +105,7 @@ class _Walker:
             return
         if tag == "table" and not self._layout_table(el):
             self.flush()
-            self.doc.blocks.append(_grid(el, path))
+            self.doc.blocks.append(_grid(el, path, self))
             return
         self.add(el.text, path)
         counts: dict[str, int] = {}
@@ -159,22 +179,26 @@ def _cell_text(td) -> str:
 
 
 def _span(td, attr: str) -> int:
-    try:
-        return max(1, min(int(re.sub(r"\D", "", td.get(attr, "1")) or 1), 200))
-    except ValueError:
-        return 1
+    """A rowspan/colspan, clipped to ``MAX_SPAN`` (no official table spans more than a dozen)."""
+    digits = re.sub(r"\D", "", td.get(attr, "1"))[:6]
+    return max(1, min(int(digits or 1), limits.MAX_SPAN))
 
 
-def _grid(table, path: str) -> Grid:
+def _grid(table, path: str, walker: _Walker) -> Grid:
     """The table's cells placed on a rectangle, merged cells repeated with one origin."""
     trs = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    spans = [[(min(_span(td, "rowspan"), len(trs) - r), _span(td, "colspan")) for td in tr.xpath("./td|./th")]
+             for r, tr in enumerate(trs)]  # fmt: skip
+    walker.cells = limits.check_cells(walker.doc.path, f"the table at {path}",
+                                      sum(rs * cs for row in spans for rs, cs in row), walker.cells)  # fmt: skip
     grid: dict[tuple[int, int], GCell] = {}
     for r, tr in enumerate(trs):
+        limits.tick(f"{path} tr[{r + 1}]")
         c = 0
         for k, td in enumerate(tr.xpath("./td|./th")):
             while (r, c) in grid:
                 c += 1
-            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            rs, cs = spans[r][k]
             text = _cell_text(td)
             src = f"{path} tr[{r + 1}]/td[{k + 1}]"
             for dr in range(rs):

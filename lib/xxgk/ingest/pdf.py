@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from xxgk import limits
+from xxgk.errors import UserError
 from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, clean_text, tidy_cjk_spaces
 
 _PAGE_NO = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,3}\s*页?)?[-—–\s]*$")
@@ -19,15 +21,26 @@ def read_pdf(path: str | Path, rules: bool = True, ocr: str = "auto") -> SourceD
     """
     import pdfplumber
 
+    if limits.check_size(path, "pdf") == 0:
+        raise IngestError(path, "cannot read the file as .pdf: the file is empty")
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
+        if exc.__class__.__name__ == "PDFPasswordIncorrect" or "password" in str(exc).lower():
+            raise IngestError(path, "cannot read the file as .pdf: it is encrypted (password protected); "
+                              "save an unprotected copy first") from None  # fmt: skip
         raise IngestError(path, f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
     doc = SourceDoc(path=str(path), kind="pdf")
+    try:
+        _check_pages(path, _declared_pages(pdf))
+    except UserError:
+        pdf.stream.close()  # not pdf.close(): it would build every page first
+        raise
     pdf = _upright(pdf, doc)
     with pdf:
         try:
             pages = list(pdf.pages)
+            _check_pages(path, len(pages))
             scanned = ocr == "always" or not any(p.chars for p in pages)
             if scanned and ocr == "never":
                 raise IngestError(path, "the PDF has no text layer (a scanned document?); read it with --ocr auto")
@@ -35,8 +48,9 @@ def read_pdf(path: str | Path, rules: bool = True, ocr: str = "auto") -> SourceD
                 pages = []
             items: list[tuple[int, float, object]] = []
             for pno, page in enumerate(pages, 1):
+                limits.tick(f"page {pno}")
                 items.extend(_page_items(page, pno, rules))
-        except IngestError:
+        except UserError:
             raise
         except Exception as exc:
             raise IngestError(path, f"cannot read the PDF ({exc.__class__.__name__}: {exc})") from exc
@@ -84,6 +98,21 @@ def _upright(pdf, doc: SourceDoc):
     pdf.close()
     doc.notes.extend(f"page {i + 1}: its text ran at {-a % 360}°; read turned upright" for i, a in turns.items())
     return pdfplumber.open(io.BytesIO(buf.getvalue()))
+
+
+def _declared_pages(pdf) -> int:
+    """The page count the page tree declares (/Count), read before pdfplumber builds every page."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        return int(resolve1(resolve1(pdf.doc.catalog["Pages"])["Count"]))
+    except Exception:  # a damaged tree: the pages themselves are counted next
+        return 0
+
+
+def _check_pages(path, n: int) -> None:
+    if n > limits.MAX_PDF_PAGES:
+        raise limits.LimitError(path, "the PDF has", f"{n} pages", str(limits.MAX_PDF_PAGES), "MAX_PDF_PAGES")
 
 
 def _drop_running(items: list[tuple[int, float, object]], n_pages: int) -> list[tuple[int, float, object]]:

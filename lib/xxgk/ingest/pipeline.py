@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from xxgk import limits
 from xxgk.formats import get_format
 from xxgk.ingest import detect, flat, grid, labels, sections
 from xxgk.ingest.aliases import EXTENSION_IDS
@@ -86,7 +87,8 @@ def read_source(path: str | Path, ocr: str = "auto") -> SourceDoc:
 
 
 def _sniff(path: Path) -> str | None:
-    head = path.read_bytes()[:2048]
+    with path.open("rb") as f:
+        head = f.read(2048)
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
@@ -101,7 +103,8 @@ def _sniff(path: Path) -> str | None:
 
 def ingest_file(path: str | Path, year: int | None = None, agency_id: str | None = None, ocr: str = "auto") -> Ingested:
     """Ingest one published report file."""
-    return ingest_doc(read_source(path, ocr), year=year, agency_id=agency_id)
+    with limits.time_budget(path):
+        return ingest_doc(read_source(path, ocr), year=year, agency_id=agency_id)
 
 
 def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = None) -> Ingested:
@@ -123,6 +126,7 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
         raise IngestError(
             doc.path, "cannot tell the report year (no title with a year, no statistics period); pass --year"
         )
+    limits.tick("finding the sections")
     layout = sections.split(doc.blocks, fmt)
     meta = _meta_grids(layout.preamble)
     name = ident.name or doc.publisher or meta.get("publisher") or _tail_agency(layout.tail)
@@ -138,11 +142,13 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
     report = Report(agency=Agency(agency_id or detect.agency_slug(name), name, level), year=ident.year, format_id=fid)
     report.source = doc.path
     _narrative(report, layout, fmt, doubts)
+    limits.tick("reading the tables")
     _tables(report, doc, layout, fmt, doubts)
     if doc.kind == "ocr":
         from xxgk.ingest.ocrcheck import confirm
 
         doubts.extend(confirm(report, fmt))
+    limits.tick("the signature")
     sig = _signature(layout.tail, name)
     report.signature = sig
     report.published = (

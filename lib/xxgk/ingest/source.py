@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass, field
 
 from xxgk.errors import UserError
+from xxgk.limits import InputError
 
 
-class IngestError(UserError):
+class IngestError(InputError):
     """A file that cannot be ingested: not a report, an unsupported type, or unreadable."""
 
-    def __init__(self, path, reason: str) -> None:
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
+
+@contextlib.contextmanager
+def parse_guard(path, kind: str):
+    """Around a parser's read of a file: any exception the parser raises on malformed input becomes
+    「cannot read FILE as .KIND: reason」 (exit 2). Only the parse step goes inside, so our own bugs still show."""
+    try:
+        yield
+    except UserError:
+        raise
+    except MemoryError:
+        raise IngestError(path, f"cannot read the file as .{kind}: out of memory while parsing it") from None
+    except RecursionError:
+        raise IngestError(path, f"cannot read the file as .{kind}: its structure nests too deeply") from None
+    except Exception as exc:  # zlib.error, BadZipFile, XMLSyntaxError, KeyError, pdfminer's own types…
+        raise IngestError(path, f"cannot read the file as .{kind}: {_reason(exc)}") from None
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if len(text) > 200:
+        text = text[:200] + "…"
+    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
 
 
 @dataclass

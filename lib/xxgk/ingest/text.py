@@ -7,6 +7,7 @@ import codecs
 import re
 from pathlib import Path
 
+from xxgk import limits
 from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, clean_text
 
 _ENCODINGS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030"}
@@ -38,6 +39,7 @@ def decode(data: bytes, declared: str | None = None, path="") -> str:
 
 def read_text(path: str | Path) -> SourceDoc:
     """Read a plain-text report into blocks and grids."""
+    limits.check_size(path, "text")
     data = Path(path).read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise IngestError(path, "binary data, not a text file")
@@ -52,6 +54,7 @@ def parse_text(text: str, path: str = "<text>") -> SourceDoc:
     i = start
     n = len(lines)
     while i < n:
+        limits.tick(f"line {i + 1}")
         line = lines[i]
         if line.startswith("\t"):
             grid, i = _tab_table(lines, i)

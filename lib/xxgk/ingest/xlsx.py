@@ -19,6 +19,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
 from xxgk import form_layout as L
+from xxgk import limits
 from xxgk.errors import UserError
 from xxgk.formats import FORMAT_IDS, FormatError, format_for_year, get_format
 from xxgk.model import (
@@ -51,12 +52,18 @@ class FormError(UserError, ValueError):
 
 
 def _open(path: Path):
+    if not path.is_file():
+        raise FormError(path, ["file not found"])
+    try:
+        limits.check_zip(path, "xlsx")  # sizes, ratios, entity declarations: before openpyxl inflates anything
+    except limits.InputError as exc:
+        raise FormError(path, [exc.reason]) from None
     try:
         return load_workbook(path)
-    except FileNotFoundError:
-        raise FormError(path, ["file not found"]) from None
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         raise FormError(path, [f"not an Excel .xlsx workbook ({exc})"]) from None
+    except Exception as exc:  # the parse step only: zlib.error, ParseError, defusedxml's refusals, openpyxl's own
+        raise FormError(path, [f"cannot read the file as .xlsx: {exc.__class__.__name__}: {exc}"]) from None
 
 
 def _meta(path: Path, wb) -> tuple[dict, list[tuple]]:
