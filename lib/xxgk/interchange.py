@@ -61,7 +61,7 @@ def to_document(report: Report) -> dict:
         "title": report.title,
         "published": report.published.isoformat() if report.published else None,
         "cells": cells,
-        "sections": {"preamble": report.preamble, **{s: report.section_text(s) for s in SECTION_IDS}},
+        "sections": {"preamble": report.preamble, **{s: report.sections[s] for s in SECTION_IDS if s in report.sections}},
         "extensions": [
             {
                 "id": e.id,

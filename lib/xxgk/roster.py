@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 
 from xxgk.model import AGENCY_LEVELS, Agency
-from xxgk.params import AGENCY_ID, ParamsError, Problem, _did_you_mean, _Loader, _Reader
+from xxgk.params import AGENCY_ID
+from xxgk.params_reader import ParamsError, Problem, Reader, compose, did_you_mean
 
 ROSTER_NAME = "agencies.yaml"
 ENTRY_KEYS = ("id", "name", "level", "parent", "contact", "group")
@@ -69,13 +70,8 @@ def load_roster(path: str | Path) -> Roster:
         raise ParamsError([Problem(file, None, f"cannot read the roster: {exc.strerror}")]) from exc
     except UnicodeDecodeError as exc:
         raise ParamsError([Problem(file, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
-    try:
-        loader = _Loader(text)
-        root = loader.get_single_node()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ParamsError([Problem(file, mark.line + 1 if mark else None, f"not valid YAML: {exc}")]) from None
-    r = _Reader(file, loader)
+    loader, root = compose(text, file)  # alias bombs and deep nesting refused like in params files
+    r = Reader(file, loader)
     node = root
     if isinstance(root, yaml.MappingNode):
         top = r.mapping(root, "top level", ("agencies",))
@@ -100,7 +96,7 @@ def load_roster(path: str | Path) -> Roster:
             r.problem(item, f"{where} ({aid}): name (the agency's full name) is required")
         level = r.text(m.get("level", (None, None))[1], f"{where}.level") or AGENCY_LEVELS[0]
         if level not in AGENCY_LEVELS:
-            r.problem(m["level"][1], f"{where}.level: unknown level {level!r}{_did_you_mean(level, AGENCY_LEVELS)}")
+            r.problem(m["level"][1], f"{where}.level: unknown level {level!r}{did_you_mean(level, AGENCY_LEVELS)}")
         parent = r.text(m.get("parent", (None, None))[1], f"{where}.parent")
         line = item.start_mark.line + 1
         if aid in members:
@@ -113,7 +109,7 @@ def load_roster(path: str | Path) -> Roster:
     for aid, pnode in parent_nodes.items():
         parent = members[aid].parent
         if parent not in members:
-            r.problem(pnode, f"{aid}: parent {parent!r} is not in the roster{_did_you_mean(parent, list(members))}")
+            r.problem(pnode, f"{aid}: parent {parent!r} is not in the roster{did_you_mean(parent, list(members))}")
     for aid in members:  # cycles: follow parents until the top or a repeat
         seen, cur = [aid], members[aid].parent
         while cur in members and cur not in seen:

@@ -264,7 +264,7 @@ CASES = [
     ("pdf-too-big", "a.pdf", lambda r, d: sparse(d, b"%PDF-1.4\n", 101 * MB), ["(limit 100 MB: MAX_INPUT_BYTES['pdf'])"]),
     # types and names
     ("unknown-extension", "a.exe", lambda r, d: b"\x00MZ\x90", ["unsupported file type .exe"]),
-    ("old-doc", "a.doc", lambda r, d: b"\x00\xd0\xcf\x11", ["old binary .doc files are not supported"]),
+    ("old-doc", "a.doc", lambda r, d: b"\x00\xd0\xcf\x11", ["a.doc: ", "LibreOffice could not convert it to .docx"]),
     ("no-extension-binary", "report", lambda r, d: b"\x00\x01\x02", ["unsupported file type (none)"]),
     ("no-extension-zip", "report", lambda r, d: zip_of({"a.txt": b"x"}), ["cannot read the file as .docx"]),
 ]

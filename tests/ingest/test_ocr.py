@@ -25,7 +25,19 @@ pytestmark = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 HUAIAN = Path(os.environ.get("XXGK_SHARED", ROOT.parent / "shared")) / "corpus" / "huaian-city-2024.pdf"
-GEN_PAGES = [1, 2, 3, 4]  # title, then the pages holding 表二 to 表四
+
+def table_pages(pdf: Path) -> list[int]:
+    """The title page and the pages holding 表二 to 表四 (found in the text layer, so the layout may change)."""
+    import re
+
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        text = [re.sub(r"\s+", "", p.extract_text() or "") for p in doc.pages]
+    first = next(i for i, t in enumerate(text) if "第二十条第（一）项" in t)
+    last = next(i for i, t in enumerate(text) if "复议后起诉" in t)
+    return sorted({1, *range(first + 1, last + 2)})
+
 HUAIAN_PAGES = [1, 3, 4, 5]
 
 
@@ -56,7 +68,7 @@ def gen_truth(generated):
 
 @pytest.fixture(scope="module", params=[300, 150])
 def gen_scan(request, generated, tmp_path_factory):
-    pdf = scanned(generated, request.param, GEN_PAGES, tmp_path_factory.mktemp("scan") / f"scan-{request.param}.pdf")
+    pdf = scanned(generated, request.param, table_pages(generated), tmp_path_factory.mktemp("scan") / f"scan-{request.param}.pdf")
     return request.param, ingest_file(pdf)
 
 
