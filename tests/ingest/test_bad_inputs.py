@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.ingest import bombs
+from tests.ingest.util import pdf_bytes
 from xxgk import limits
 from xxgk.cli import main
 
@@ -83,17 +84,8 @@ def text_pdf(pages: int, encrypt: bool = False) -> bytes:
              b"/Resources << /Font << /F1 3 0 R >> >> >>"] * pages  # fmt: skip
     if encrypt:
         objs.append(b"<< /Filter /Standard /V 1 /R 2 /O <" + b"ab" * 32 + b"> /U <" + b"cd" * 32 + b"> /P -4 >>")
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, o in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + o + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
     enc = f" /Encrypt {len(objs)} 0 R /ID [<{'00' * 16}> <{'00' * 16}>]" if encrypt else ""
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R{enc} >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return pdf_bytes(objs, enc)
 
 
 def forged(real, d, declared):

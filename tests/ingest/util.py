@@ -124,3 +124,17 @@ def official_html(report: Report, encoding: str = "utf-8") -> bytes:
 
 
 D = Decimal
+
+
+def pdf_bytes(objs: list[bytes], trailer: str = "") -> bytes:
+    """A PDF file of numbered objects (object 1 the catalog) with a correct xref table; ``trailer`` adds keys."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + o + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R{trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
