@@ -29,3 +29,16 @@ def test_blank_cell_and_empty_section_make_a_passing_report_incomplete(sample):
     sample.sections["s6"] = "  "
     assert gaps(sample) == ["t3.new_received.research", "s6"]
     assert report_state([Finding("X", ERROR, PASS, "x")], sample) == "incomplete"
+
+
+def test_explained_findings_are_listed_as_such_and_never_red():
+    from xxgk.checks.base import EXPLAINED
+    from xxgk.checks.status import status_record
+    from xxgk.site.index import _details
+
+    fs = [Finding("T3-BAL", ERROR, EXPLAINED, "表三：合计不符", ("t3.new_received.total",), "经核实，系申请人重复登记"),
+          Finding("N-YEAR", WARNING, PASS, "ok")]  # fmt: skip
+    rec = status_record(fs)
+    assert rec["state"] == "clean" and rec["counts"]["explained"] == 1
+    assert rec["findings"] == [{"rule": "T3-BAL", "severity": ERROR, "status": EXPLAINED, "message": "经核实，系申请人重复登记"}]
+    assert '<span class="rule">T3-BAL</span>已说明：经核实，系申请人重复登记' in _details({"findings": rec["findings"]})

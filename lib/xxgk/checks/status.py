@@ -59,11 +59,16 @@ def short_message(finding: Finding) -> str:
 def status_record(findings: Iterable[Finding], report=None) -> dict:
     """What the manifest and the site keep of a checked report: its state, the counts, the failed and
     not-assessable findings (rule, severity, status, short message) and what the format requires but is missing."""
-    from xxgk.checks.base import summary
+    from xxgk.checks.base import EXPLAINED, summary
 
-    fs = [f for f in findings if f.status in (FAIL, NOT_ASSESSABLE)]
+    everything = list(findings)
+    fs = [f for f in everything if f.status in (FAIL, NOT_ASSESSABLE)]
+    explained = [f for f in everything if f.status == EXPLAINED]  # reviewed by an analyst: listed, never red
     missing = gaps(report)
-    return {"state": report_state(fs, report), "counts": {**summary(fs), "gaps": len(missing)},
-            "findings": [{"rule": f.rule, "severity": f.severity, "status": f.status, "message": short_message(f)}
-                         for f in fs[:MAX_LISTED]],
+    listed = [*fs, *explained][:MAX_LISTED]
+    return {"state": report_state(fs, report),
+            "counts": {**summary(fs), "gaps": len(missing), "explained": len(explained)},
+            "findings": [{"rule": f.rule, "severity": f.severity, "status": f.status,
+                          "message": short_message(f) if f.status != EXPLAINED else f.reason or short_message(f)}
+                         for f in listed],
             "gaps": missing[:MAX_LISTED]}  # fmt: skip

@@ -89,15 +89,26 @@ def show_charts(report: Report) -> None:
 
 
 def show_trends(report: Report, params_dir: str | Path = "params") -> None:
-    """Display year-over-year charts when the params directory holds earlier years of the same agency."""
+    """Display year-over-year charts when the params directory holds earlier years of the same agency (and, for a
+    consolidated report, its members side by side)."""
     from xxgk.render import appendix as ap
-    from xxgk.render.charts import grouped_bars
 
     _analysis("<h3>三、年度对比</h3>")
     earlier = ap.history(report, resolve_params_dir(params_dir))
     if not earlier:
         _analysis(ap.note_html("参数目录中没有该机关往年的数据，不绘制年度对比图。"))
-        return
+    else:
+        _trends(report, earlier)
+    if report.members:  # a consolidated report: its members side by side
+        from xxgk.render.members import members_html
+
+        _analysis(members_html(report, resolve_params_dir(params_dir)))
+
+
+def _trends(report: Report, earlier: list[Report]) -> None:
+    from xxgk.render import appendix as ap
+    from xxgk.render.charts import grouped_bars
+
     reports = [*earlier, report]
     years = [f"{r.year}年" for r in reports]
     for title, series in ap.trend_series(reports):

@@ -132,6 +132,9 @@ def _badge(row: dict) -> str:
     return out
 
 
+_KIND = {"not_assessable": "无法核对", "explained": "已说明"}
+
+
 def _details(row: dict) -> str:
     """The findings of a report one click away: rule and short message; blank cells and empty sections; the
     failure and the stale reason in words."""
@@ -144,7 +147,7 @@ def _details(row: dict) -> str:
         notes.append(f'<p class="note">显示的是上次成功构建{_e(when)}的版本。</p>')
     elif stale:
         notes.append(f'<p class="note">{_e(stale.get("message"))}；文件保留至运行 xxgk build --prune。</p>')
-    items = [f'<li><span class="rule">{_e(f["rule"])}</span>{_e("无法核对" if f.get("status") == "not_assessable" else "错误" if f.get("severity") == "error" else "警告")}：'
+    items = [f'<li><span class="rule">{_e(f["rule"])}</span>{_e(_KIND.get(f.get("status")) or ("错误" if f.get("severity") == "error" else "警告"))}：'
              f'{_e(f.get("message"))}</li>' for f in row.get("findings") or []]  # fmt: skip
     n_gaps = (row.get("checks") or {}).get("gaps", len(row.get("gaps") or []))
     if row.get("gaps"):
