@@ -53,9 +53,48 @@ def main() -> int:
         failed |= not ok
         goal = f"target ≥ {target}/s" if target else "no target"
         print(f"{name:34s} {rate:8.1f} reports/s  ({goal}{'' if ok else ', MISSED'})")
+    failed |= derived()
     if not args.no_ocr:
         failed |= scanned(SHARED / "corpus" / "huaian-city-2024.pdf")
     return 1 if failed else 0
+
+
+def derived() -> bool:
+    """Derived inputs scored against the original's reading: every flattened text collapsed onto one line, and
+    the corpus HTML and the seed as .doc (LibreOffice). True when a cell is wrong and unflagged."""
+    import subprocess
+
+    from tests.ingest.scans import score
+    from tests.ingest.util import one_line
+
+    from xxgk.ingest.convert import soffice
+    from xxgk.ingest.pipeline import ingest_file
+
+    bad = False
+    with tempfile.TemporaryDirectory(prefix="xxgk-bench-") as tmp:
+        cases = []
+        for name, path in (("one-line text (seed)", SHARED / "seeds" / "000_91f7c50ee08d0f8f.txt"),
+                           ("one-line text (Pingtan 2019)", SHARED / "corpus" / "pingtan-zone-2019.txt"),
+                           ("one-line text (Pingtan 2022)", SHARED / "corpus" / "pingtan-zone-2022.txt")):  # fmt: skip
+            if path.is_file():
+                out = Path(tmp) / f"{path.stem}.oneline.txt"
+                out.write_text(one_line(path.read_text(encoding="utf-8")), encoding="utf-8")
+                cases.append((name, path, out))
+        html = SHARED / "corpus" / "shuyang-fgj-2023.html"
+        if soffice() and html.is_file():
+            subprocess.run([soffice(), "--headless", f"-env:UserInstallation=file://{tmp}/lo", "--infilter=HTML (StarWriter)",
+                            "--convert-to", "doc:MS Word 97", "--outdir", tmp, str(html)], capture_output=True, timeout=180)  # fmt: skip
+            cases.append((".doc (Shuyang 2023 via LibreOffice)", html, Path(tmp) / f"{html.stem}.doc"))
+        for name, original, path in cases:
+            truth = ingest_file(original, agency_id="x").report
+            t0 = time.perf_counter()
+            got = ingest_file(path, agency_id="x")
+            seconds = time.perf_counter() - t0
+            right, flagged, wrong, ids = score(got.report, truth)
+            bad |= wrong > 0
+            print(f"{name:34s} {right} right / {flagged} flagged / {wrong} wrong, {seconds:.2f} s/report"
+                  f"{'  WRONG: ' + ', '.join(ids[:5]) if wrong else ''}")
+    return bad
 
 
 def scanned(src: Path) -> bool:
