@@ -73,8 +73,8 @@ def tokens(fmt_id: str, table_id: str) -> tuple[Token, ...]:
         for variant, official in aliases.ROW_VARIANTS.items():  # 「本年新收到…」「转结下年度…」 as published
             k = by_label.get(labels.core(official))
             if k is not None:  # printed with the official row's numbering: 「一、本年新收到…」
-                num = _raw_numbering(variant)[0] or _raw_numbering(k.label)[0]
-                add(Token(num + _raw_numbering(variant)[1], ROWTOK, k.id, k.kinds))
+                num, rest = _raw_numbering(variant)
+                add(Token((num or _raw_numbering(k.label)[0]) + rest, ROWTOK, k.id, k.kinds))
     for f in (fmt, *(get_format(o) for o in ("2019", "2021") if o != fmt_id)):
         t = f.table(table_id)
         for b in t.blocks:

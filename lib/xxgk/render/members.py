@@ -11,6 +11,7 @@ from pathlib import Path
 from xxgk.errors import UserError
 from xxgk.model import Report
 from xxgk.params import load_params
+from xxgk.render.appendix import _value as _num  # a cell's number, None where the format has no such cell
 
 TOP = 3  # contributors named per 表三 row
 COLUMNS = ("成员单位", "本年新收申请", "予以公开", "予以公开占比", "行政复议", "复议纠错", "复议纠错率")
@@ -26,10 +27,6 @@ def load_members(report: Report, params_dir: str | Path) -> tuple[list[Report], 
         except UserError:
             missing.append(aid)
     return found, missing
-
-
-def _num(report: Report, cell_id: str):
-    return report.value(cell_id) if report.fmt.has_cell(cell_id) else None
 
 
 def _share(part, whole) -> str:
