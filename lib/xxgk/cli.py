@@ -9,8 +9,9 @@ import math
 import os
 import sys
 
-from xxgk import __version__
+from xxgk import __version__, i18n
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.office import cli as office_cli
 
 # command → "module:function"; the function takes the parsed arguments and returns the exit code
@@ -113,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
         "check, build, ingest and exchange them.",
     )
     p.add_argument("--version", action="version", version=f"xxgk {__version__}")
+    p.add_argument("--lang", choices=i18n.LANGUAGES,
+                   help=_("interface language: zh (Chinese) or en (English); default: xxgk.toml, then the locale"))  # fmt: skip
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = sub.add_parser("check", help="check reports (params YAML or interchange JSON; files or directories)")
@@ -233,12 +236,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     from xxgk import workspace
 
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
         ws = workspace.current()
     except UserError as exc:
+        i18n.activate(i18n.choose(i18n.lang_from_argv(argv)))
         print(f"xxgk: {exc}", file=sys.stderr)
         return exc.exit_code
+    # the parser's help texts are made in the interface language, so it is chosen before the parser exists
+    i18n.activate(i18n.choose(i18n.lang_from_argv(argv), ws.language if ws else None))
+    parser = _parser()
     if ws is not None:
         _apply_workspace(parser, ws)
     args = parser.parse_args(argv)
