@@ -27,7 +27,10 @@ MAX_INPUT_BYTES = {  # the file as stored, per type
     "xlsx": 20 * MB,
     "pdf": 100 * MB,
     "json": 20 * MB,
+    "convert": 50 * MB,  # .doc/.wps/.rtf/.odt/.xls/.et/.ods and .mht web archives, before LibreOffice or MIME sees them
 }
+#: how a file of each kind is named in a message (else 「the .KIND file」)
+_KIND_NAMES = {"text": "the text file", "convert": "the file to convert"}
 MAX_ARCHIVE_UNCOMPRESSED = 200 * MB  # all members of a .docx/.xlsx together, declared and actually inflated
 MAX_COMPRESSION_RATIO = 200  # zeros and spaces deflate ~1000:1, Office XML ~10:1; per member larger than RATIO_FLOOR_BYTES once inflated
 RATIO_FLOOR_BYTES = 1 * MB
@@ -57,9 +60,9 @@ class InputError(UserError):
 class LimitError(InputError):
     """An input over one of the named limits of ``xxgk.limits``."""
 
-    def __init__(self, path, what: str, found: str, limit: str, name: str) -> None:
+    def __init__(self, path, what: str, found: str, limit: str, name: str, hint: str = "") -> None:
         self.limit_name = name
-        super().__init__(path, f"{what} {found} (limit {limit}: {name})")
+        super().__init__(path, f"{what} {found} (limit {limit}: {name}){'; ' + hint if hint else ''}")
 
 
 def check_cells(path, where: str, size: int, used: int) -> int:
@@ -82,12 +85,14 @@ def size_text(n: float) -> str:
     return f"{int(n)} bytes"
 
 
-def check_size(path, kind: str, size: int | None = None) -> int:
-    """Refuse a file larger than ``MAX_INPUT_BYTES[kind]``; return its size."""
+def check_size(path, kind: str, size: int | None = None, hint: str = "") -> int:
+    """Refuse a file larger than ``MAX_INPUT_BYTES[kind]`` (``hint``: what to do, added to the message); return
+    its size."""
     size = Path(path).stat().st_size if size is None else size
     limit = MAX_INPUT_BYTES[kind]
     if size > limit:
-        raise LimitError(path, "the text file is" if kind == "text" else f"the .{kind} file is", size_text(size), size_text(limit), f"MAX_INPUT_BYTES[{kind!r}]")
+        raise LimitError(path, f"{_KIND_NAMES.get(kind, f'the .{kind} file')} is", size_text(size), size_text(limit),
+                         f"MAX_INPUT_BYTES[{kind!r}]", hint)  # fmt: skip
     return size
 
 

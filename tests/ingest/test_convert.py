@@ -122,12 +122,24 @@ def test_a_file_libreoffice_cannot_read_is_a_clear_error(tmp_path):
         ingest_file(path)
 
 
-def test_too_big_to_convert_is_refused_unread(tmp_path, monkeypatch):
-    monkeypatch.setattr(convert, "MAX_CONVERT_BYTES", 1000)
-    path = tmp_path / "big.doc"
+@pytest.mark.parametrize("suffix", [".doc", ".xls", ".mht"])
+def test_too_big_to_convert_is_refused_unread(tmp_path, monkeypatch, capsys, suffix):
+    """One size bound for converted files, named like every other bound; the CLI prints one line and exits 2."""
+    from xxgk import limits
+    from xxgk.cli import main
+
+    monkeypatch.setitem(limits.MAX_INPUT_BYTES, "convert", 1000)
+    monkeypatch.setenv("XXGK_SOFFICE", str(tmp_path / "no-such-soffice"))  # refused before LibreOffice is looked for
+    path = tmp_path / f"big{suffix}"
     path.write_bytes(b"\0" * 2000)
-    with pytest.raises(IngestError, match=r"limit .*MAX_CONVERT_BYTES"):
-        ingest_file(path)
+    with pytest.raises(limits.LimitError) as e:
+        read_any(str(path))
+    assert e.value.limit_name == "MAX_INPUT_BYTES['convert']"
+    assert main(["ingest", str(path), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"xxgk ingest: {path}: the file to convert is 2 KB (limit 1000 bytes: MAX_INPUT_BYTES['convert']); "
+                   f"{convert.TOO_BIG_HINT}\n")  # fmt: skip
+    assert not (tmp_path / "out").exists()
 
 
 def test_doctor_reports_libreoffice(capsys):

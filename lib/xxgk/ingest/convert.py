@@ -16,14 +16,16 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from xxgk import limits
 from xxgk.ingest.source import IngestError
 
 #: suffix → the format LibreOffice converts it to
 TO_DOCX = (".doc", ".wps", ".rtf", ".odt", ".wpt", ".dot")
 TO_XLSX = (".xls", ".et", ".ods", ".ett")
 WEB_ARCHIVES = (".mht", ".mhtml")
-MAX_CONVERT_BYTES = 50 * 1024 * 1024  # a published report is far smaller; beyond this it is refused unread
 CONVERT_TIMEOUT = 120.0  # seconds LibreOffice may take for one document
+#: what to do with a file over ``limits.MAX_INPUT_BYTES['convert']`` (a published report is far smaller)
+TOO_BIG_HINT = "not read: a published report is far smaller; check that this is the report, or save it as .docx/.xlsx/.html"
 INSTALL_HINT = "install LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui " \
                "libreoffice-calc-nogui) or save the file as .docx / .xlsx first"  # fmt: skip
 
@@ -52,10 +54,7 @@ def target_of(path: str | Path) -> str | None:
 def converted(path: str | Path, target: str):
     """Yield a temporary .docx/.xlsx converted from ``path`` by LibreOffice; removed afterwards."""
     path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_CONVERT_BYTES:
-        raise IngestError(path, f"{size / 1e6:.1f} MB is more than a report can be "
-                                f"(limit {MAX_CONVERT_BYTES // 2**20} MB: MAX_CONVERT_BYTES); not converted")  # fmt: skip
+    limits.check_size(path, "convert", hint=TOO_BIG_HINT)
     exe = soffice()
     if exe is None:
         raise IngestError(path, f"reading {path.suffix} files needs LibreOffice, which is not installed; {INSTALL_HINT}")
@@ -82,10 +81,8 @@ def converted(path: str | Path, target: str):
 def web_archive_html(path: str | Path) -> tuple[str, str | None]:
     """The HTML part of a saved web archive (.mht / .mhtml) as text, and its charset."""
     path = Path(path)
+    limits.check_size(path, "convert", hint=TOO_BIG_HINT)
     data = path.read_bytes()
-    if len(data) > MAX_CONVERT_BYTES:
-        raise IngestError(path, f"{len(data) / 1e6:.1f} MB is more than a report can be "
-                                f"(limit {MAX_CONVERT_BYTES // 2**20} MB: MAX_CONVERT_BYTES)")  # fmt: skip
     try:
         msg = email.message_from_bytes(data, policy=email.policy.compat32)
         parts = [p for p in msg.walk() if p.get_content_type() == "text/html"]
