@@ -5,8 +5,7 @@
 Each bomb is written at the size the hardening issue reported (a 1.5 GB docx, 6,000 200×200 spans, a 300 MB
 JSON, …) and read by a fresh ``xxgk ingest FILE --json`` (``xxgk check`` for the JSON) under
 ``/usr/bin/time -v``; ``--lib`` picks the package (``/work/main/lib`` for the "before" figures).
-The JSON line is read through ``xxgk.limits.read_json`` when the package has it (the interchange reader's
-bound), else through ``xxgk check``.
+The JSON line goes through ``xxgk check``, whose interchange reader is ``xxgk.limits.read_json``.
 """
 
 from __future__ import annotations
@@ -55,12 +54,7 @@ def make(d: Path) -> dict[str, list[str]]:
 def run(lib: str, args: list[str], timeout: float) -> tuple[str, str, str, str]:
     """Wall seconds, peak RSS, exit status and the last stderr line of one run."""
     env = dict(os.environ, PYTHONPATH=lib)
-    if args[0] == "check" and (Path(lib) / "xxgk" / "limits.py").is_file():
-        cmd = [sys.executable, "-c", "import sys; from xxgk.limits import read_json; from xxgk.errors import "
-               "UserError\ntry: read_json(sys.argv[1])\nexcept UserError as e: print(e, file=sys.stderr); "
-               "sys.exit(2)", args[1]]  # fmt: skip
-    else:
-        cmd = [sys.executable, "-m", "xxgk.cli", *args]
+    cmd = [sys.executable, "-m", "xxgk.cli", *args]
     try:
         p = subprocess.run(["/usr/bin/time", "-v", *cmd], env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:

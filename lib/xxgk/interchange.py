@@ -10,6 +10,7 @@ from pathlib import Path
 
 from xxgk.formats import FormatError, format_for_year, get_format
 from xxgk.interchange_check import document_problems
+from xxgk.limits import read_json
 from xxgk.model import (
     AGENCY_LEVELS,
     BLANK,
@@ -26,7 +27,6 @@ from xxgk.model import (
 )
 from xxgk.params import ParamsError, Problem
 from xxgk.schemas import SCHEMA_ID as SCHEMA
-from xxgk.validate import MAX_JSON_BYTES, MAX_JSON_DEPTH
 from xxgk.values import to_decimal
 
 
@@ -192,27 +192,8 @@ def _read_cells(doc: dict, fmt, report: Report) -> list[str]:
 
 
 def load_document(path: str | Path, allow_missing: bool = False) -> Report:
-    """Load an interchange JSON file (bounded in size and depth, no NaN/Infinity)."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise ParamsError([Problem(str(path), None, f"the file is {size:,} bytes; an interchange document may "
-                                       f"have at most {MAX_JSON_BYTES:,}")])  # fmt: skip
-        doc = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise ParamsError([Problem(str(path), exc.lineno, f"not valid JSON: {exc.msg}")]) from None
-    except ValueError as exc:  # NaN/Infinity
-        raise ParamsError([Problem(str(path), None, f"not valid JSON: {exc}")]) from None
-    except RecursionError:
-        raise ParamsError([Problem(str(path), None, f"JSON nested deeper than the limit of {MAX_JSON_DEPTH} levels")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ParamsError([Problem(str(path), None, f"cannot read: {exc}")]) from None
-    return from_document(doc, str(path), allow_missing)
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows (expected a finite number)")
+    """Load an interchange JSON file through ``limits.read_json`` (bounded in size and depth, no NaN/Infinity)."""
+    return from_document(read_json(path), str(path), allow_missing)
 
 
 def load_report(path: str | Path, allow_missing: bool = False) -> Report:

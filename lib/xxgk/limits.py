@@ -51,10 +51,11 @@ _XML_DECL_UTF16 = re.compile(rb"<\x00!\x00(?:D\x00O\x00C\x00T\x00Y\x00P\x00E|E\x
 class InputError(UserError):
     """A file that cannot be read: damaged, of the wrong type, or refused (``IngestError`` is one)."""
 
-    def __init__(self, path, reason: str) -> None:
+    def __init__(self, path, reason: str, line: int | None = None) -> None:
         self.path = str(path)
         self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        self.line = line
+        super().__init__(f"{path}:{line}: {reason}" if line else f"{path}: {reason}")
 
 
 class LimitError(InputError):
@@ -91,8 +92,11 @@ def check_size(path, kind: str, size: int | None = None, hint: str = "") -> int:
     size = Path(path).stat().st_size if size is None else size
     limit = MAX_INPUT_BYTES[kind]
     if size > limit:
-        raise LimitError(path, f"{_KIND_NAMES.get(kind, f'the .{kind} file')} is", size_text(size), size_text(limit),
-                         f"MAX_INPUT_BYTES[{kind!r}]", hint)  # fmt: skip
+        found, cap = size_text(size), size_text(limit)
+        if found == cap:  # just over: rounded, both would read 「20 MB」
+            found, cap = f"{size:,} bytes", f"{limit:,} bytes"
+        raise LimitError(path, f"{_KIND_NAMES.get(kind, f'the .{kind} file')} is", found, cap, f"MAX_INPUT_BYTES[{kind!r}]",
+                         hint)  # fmt: skip
     return size
 
 
@@ -154,17 +158,30 @@ def _scan_member(path, kind: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, to
     return total
 
 
-def read_json(path, what: str = "json"):
-    """Load a JSON file after checking its size (``MAX_INPUT_BYTES['json']``) and nesting (``MAX_JSON_DEPTH``)."""
-    check_size(path, what)
+def read_json(path, kind: str = "json"):
+    """Load a JSON file, the one reader of every JSON input: size (``MAX_INPUT_BYTES[kind]``) and nesting
+    (``MAX_JSON_DEPTH``) checked before parsing, NaN and Infinity refused; each failure is one InputError
+    (a LimitError for a bound) naming the file, and the line for a syntax error."""
     try:
+        check_size(path, kind)
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read the file ({exc.strerror or exc})") from None
     depth = json_depth(text)
     if depth > MAX_JSON_DEPTH:
         raise LimitError(path, "the JSON nests", f"{depth} levels deep", str(MAX_JSON_DEPTH), "MAX_JSON_DEPTH")
-    return json.loads(text)
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except ValueError as exc:  # NaN, Infinity
+        raise InputError(path, f"not valid JSON: {exc}") from None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows (expected a finite number)")
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xxgk.errors import UserError
 from xxgk.formats import FIRST_YEAR
-from xxgk.limits import MAX_JSON_DEPTH  # noqa: F401 - one nesting bound for every JSON reader
+from xxgk.limits import MAX_JSON_DEPTH  # noqa: F401 - JSON size and nesting are bounds of xxgk.limits (read_json)
 
 #: report years any reader accepts (the 2021 format is open-ended; this caps absurd years like 10**30)
 YEAR_MIN, YEAR_MAX = FIRST_YEAR, 2100
@@ -32,8 +32,6 @@ MAX_EXTENSIONS, MAX_COLUMNS, MAX_ROWS, MAX_INDENT = 50, 20, 1_000, 5
 MAX_YAML_NODES, MAX_YAML_DEPTH = 200_000, 64
 #: the size of a params file in bytes
 MAX_PARAMS_BYTES = 5_000_000
-#: JSON: nesting depth and document size in bytes
-MAX_JSON_BYTES = 20_000_000  # an interchange document (its nesting bound is limits.MAX_JSON_DEPTH)
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e"

@@ -92,7 +92,7 @@ CASES = {
     "ext-after": (_set("extensions.0.after", "s2\n    numbered: false"), "/extensions/0/after: expected one of 's1', 's2'"),
     "ext-id-path": (_set("extensions.0.id", "../x"), "/extensions/0/id: expected a slug"),
     "ext-value-object": (_set("extensions.0.rows.0.values", ["条", {"a": 1}]), "/extensions/0/rows/0/values/1: expected a whole number"),
-    "ext-too-deep": (_set("extensions.0.rows.0.values", ["条", json.loads("[" * 70 + "]" * 70)]), "nested deeper than the limit of 64 levels"),
+    "ext-too-deep": (_set("extensions.0.rows.0.values", ["条", json.loads("[" * 70 + "]" * 70)]), "the JSON nests 76 levels deep (limit 64: MAX_JSON_DEPTH)"),
     "cell-text-list": (_set("cell_text", [1, 2]), "/cell_text: expected an object, got a list of 2"),
     "cell-text-raw-list": (_set("cell_text", {"t3.granted.total": {"raw": [1]}}), "/cell_text/t3.granted.total/raw: expected a text or null"),
     "section-titles-list": (_set("section_titles", [1, 2]), "/section_titles: expected an object, got a list of 2"),
@@ -130,15 +130,30 @@ def test_bad_document(name, document, tmp_path, capsys):
     ("nan-literal", '{"schema": "xxgk.report/1", "cells": {"a": NaN}}', ["NaN is not a number JSON allows"]),
     ("1e400", '{"schema": "xxgk.report/1", "cells": {"t2.procurement.amount": 1e400}}',
      ["/cells/t2.procurement.amount: expected a finite number, got inf"]),
-    ("100k-brackets", "[" * 100_000, ["JSON nested deeper than the limit of 64 levels"]),
-    ("syntax", '{"schema": ', ["not valid JSON"]),
+    ("100k-brackets", "[" * 100_000, [": the JSON nests 100000 levels deep (limit 64: MAX_JSON_DEPTH)"]),
+    ("syntax", '{"schema": ', [":1: not valid JSON: Expecting value (column 12)"]),
+    ("syntax-line-3", '{\n "schema": "xxgk.report/1",\n "year" 2020}', [":3: not valid JSON: Expecting ':' delimiter (column 9)"]),
     ("top-list", "[1, 2]", ["/: expected a JSON object"]),
-    ("too-big", '{"x": "' + "x" * 20_000_001 + '"}', ["bytes; an interchange document may have at most 20,000,000"]),
+    ("too-big", '{"x": "' + "x" * 22 * 2**20 + '"}', [": the .json file is 22 MB (limit 20 MB: MAX_INPUT_BYTES['json'])"]),
+    ("just-over", '{"x": "' + "x" * (20 * 2**20 - 8) + '"}', [": the .json file is 20,971,521 bytes (limit 20,971,520 bytes: "]),
 ])  # fmt: skip
 def test_bad_json_text(name, text, parts, tmp_path, capsys):
     path = tmp_path / "r.json"
     path.write_text(text, encoding="utf-8")
     assert_refused(capsys, ["export", path], str(path), *parts)
+
+
+@pytest.mark.parametrize("command", ["export", "check"])
+def test_unreadable_json_is_one_line(command, tmp_path, capsys):
+    """Not UTF-8, or a file that cannot be read: one line naming the file, through the one JSON reader."""
+    path = tmp_path / "r.json"
+    path.write_bytes('{"agency": {"name": "余姚市商务局"}}'.encode("gbk"))
+    err = assert_refused(capsys, [command, path], f"{path}: not UTF-8 text (invalid continuation byte at byte 21)")
+    assert err.count("\n") == 1
+    path.unlink()
+    path.mkdir()
+    if command == "export":  # check treats a directory as a folder of reports
+        assert_refused(capsys, [command, path], f"{path}: cannot read the file (Is a directory)")
 
 
 def test_allow_missing_is_explicit_and_reported(document, tmp_path, capsys):
