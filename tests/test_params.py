@@ -85,6 +85,26 @@ def test_wrong_length_and_unknown_keys():
     assert any(p.startswith("p.yaml:6: table4.direct_suit 「未经复议直接起诉」: expected 5 values") for p in probs)
 
 
+def test_list_items_that_are_not_mappings_are_named_by_index(tmp_path):
+    """``review:`` and the roster's ``agencies:`` walk their items alike (``Reader.items``): a bad item is reported
+    as label[i] with its line and skipped, the others are still read and numbered by their place."""
+    from xxgk.roster import load_roster
+
+    probs = _problems(BASE + "review:\n  - just text\n  - {rule: T3-BAL, reason: 已核实}\n  - {rule: T3-BAL}\n")
+    assert probs == ["p.yaml:4: review[0]: expected a mapping of keys, got 'just text'",
+                     "p.yaml: review[2].reason: a text is required", "p.yaml:6: review[2]: rule and reason are required"]  # fmt: skip
+    ok = loads_params(BASE + "review:\n  - {rule: T3-BAL, reason: 已核实}\n")
+    assert [(rv.rule, rv.reason) for rv in ok.reviews] == [("T3-BAL", "已核实")]
+    roster = tmp_path / "agencies.yaml"
+    roster.write_text("agencies:\n  - [gov]\n  - {id: gov, name: 县政府, level: 县级政府, colour: red}\n", encoding="utf-8")
+    with pytest.raises(ParamsError) as ei:
+        load_roster(roster)
+    assert [str(p) for p in ei.value.problems] == [
+        f"{roster}:2: agencies[0]: expected a mapping of keys, got a list",
+        f"{roster}:3: agencies[1]: unknown key 'colour'; allowed: id, name, level, parent, contact, group",
+    ]
+
+
 def test_money_and_signed_cells():
     r = loads_params(BASE + "table2:\n  fees: [\"125000元\"]\n")
     assert r.value("t2.fees.amount") == Decimal("12.5")

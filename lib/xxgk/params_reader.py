@@ -124,6 +124,15 @@ class Reader:
             out[key] = (knode, vnode)
         return out
 
+    def items(self, node, label: str, allowed):
+        """Each mapping of a YAML list as ``(where, item node, key → (key node, value node))``, ``where`` being
+        ``label[i]``; an item that is not a mapping (or has no allowed key) is reported by ``mapping`` and skipped."""
+        for i, item in enumerate(node.value):
+            where = f"{label}[{i}]"
+            m = self.mapping(item, where, allowed)
+            if m:
+                yield where, item, m
+
     def text(self, node, where: str, required: bool = False, max_len: int = MAX_LABEL, parent=None) -> str | None:
         """A text scalar (any scalar is read as written), checked for unsafe characters and length.
 

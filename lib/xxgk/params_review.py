@@ -18,11 +18,7 @@ def read_reviews(r, node, report: Report, fmt) -> None:
     if not isinstance(node, yaml.SequenceNode):
         r.problem(node, "review: expected a list of reviewed findings (rule, cells, reason, by, at)")
         return
-    for i, item in enumerate(node.value):
-        where = f"review[{i}]"
-        m = r.mapping(item, where, REVIEW_KEYS)
-        if not m:
-            continue
+    for where, item, m in r.items(node, "review", REVIEW_KEYS):
         rule = r.text(m.get("rule", (None, None))[1], f"{where}.rule", required=True)
         reason = r.text(m.get("reason", (None, None))[1], f"{where}.reason", required=True)
         if rule is None or reason is None:

@@ -80,11 +80,7 @@ def load_roster(path: str | Path) -> Roster:
         raise ParamsError([Problem(file, None, "expected `agencies:` followed by a list of agencies (id, name, level, parent)")])
     members: dict[str, Member] = {}
     parent_nodes = {}
-    for i, item in enumerate(node.value):
-        where = f"agencies[{i}]"
-        m = r.mapping(item, where, ENTRY_KEYS)
-        if not m:
-            continue
+    for where, item, m in r.items(node, "agencies", ENTRY_KEYS):
         aid = r.text(m.get("id", (None, None))[1], f"{where}.id", required=True)
         if aid is None:
             r.problem(item, f"{where}: id is required")
