@@ -122,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="*", metavar="PATH", default=["params"],
                    help="params files, interchange JSON or directories (default: the params directory)")
     c.add_argument("--json", action="store_true", help="print the findings as JSON")
+    c.add_argument("--allow-missing", action="store_true", help=_("interchange JSON: read cells missing from 'cells' as blank (reported) instead of refusing"))
 
     e = sub.add_parser("export", help="export a report as interchange JSON or as long-format CSV")
     e.add_argument("path", metavar="PARAMS")

@@ -89,6 +89,28 @@ def test_json_input(tmp_path, sample):
     assert [x["rule"] for x in json.loads(p.stdout)["reports"][0]["findings"]] == ["N-YEAR"]
 
 
+def test_json_input_with_a_missing_cell_needs_allow_missing(tmp_path, sample):
+    """Like ``xxgk export``: a cell missing from 'cells' is refused (exit 2), or read as blank with --allow-missing
+    (said on stderr, and the report is then incomplete, not checked as if the cell were 0)."""
+    from xxgk.interchange import to_document
+
+    doc = to_document(sample)
+    del doc["cells"]["t3.granted.total"]
+    f = tmp_path / "r.json"
+    f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    p = run(str(f))
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr == (f"xxgk check: {f}: /cells/t3.granted.total 「表三 / 三、本年度办理结果 / （一）予以公开 / 总计」: "
+                        "missing (required; a blank cell is null)\n")  # fmt: skip
+    p = run(str(f), "--allow-missing", "--json")
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == f"{f}: 1 cell(s) missing, read as blank (--allow-missing): t3.granted.total\n"
+    (rep,) = json.loads(p.stdout)["reports"]
+    assert rep["state"] == "incomplete" and "t3.granted.total" in rep["gaps"]
+    p = run(str(f), "--allow-missing")
+    assert p.returncode == 0 and "  state: incomplete (" in p.stdout
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [

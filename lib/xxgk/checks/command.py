@@ -1,4 +1,4 @@
-"""``xxgk check PATH... [--json]``: check reports and print the findings; exit 1 when any report has an error."""
+"""``xxgk check PATH... [--json] [--allow-missing]``: check reports and print the findings; exit 1 when any report has an error."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from xxgk.checks.status import STATE_LABELS, STATES, gaps
 
 def main(args) -> int:
     """Run ``xxgk check``: 0 without errors, 1 with an error finding (bad input raises UserError → 2)."""
-    results = check_paths(args.paths)
+    results = check_paths(args.paths, allow_missing=getattr(args, "allow_missing", False))
     if args.json:
         print(json.dumps({"reports": [c.to_dict() for c in results]}, ensure_ascii=False, indent=2))
     else:

@@ -111,10 +111,11 @@ def report_files(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def check_paths(paths: Iterable[str | Path]) -> list[Checked]:
+def check_paths(paths: Iterable[str | Path], allow_missing: bool = False) -> list[Checked]:
     """Check every report under ``paths``; last year's report comes from the same run or the neighbouring year dir.
 
-    A file that cannot be read raises ``ParamsError`` (a ``UserError``) naming the file and line.
+    A file that cannot be read raises a ``UserError`` naming the file and line. ``allow_missing``: cells missing
+    from an interchange JSON's ``cells`` are read as blank (and said so on stderr) instead of refused.
     """
     from xxgk.layout import LayoutError, layout_problems
 
@@ -124,7 +125,7 @@ def check_paths(paths: Iterable[str | Path]) -> list[Checked]:
     problems = layout_problems(laid_out)
     if problems:  # a file in the wrong place would be checked, and built, as another report
         raise LayoutError(problems)
-    loaded = [(f, load_report(f)) for f in files]
+    loaded = [(f, load_report(f, allow_missing)) for f in files]
     by_key = {(r.agency.id, r.year): r for _, r in loaded}
     results = []
     for path, report in loaded:
