@@ -119,6 +119,7 @@ def _bounded(low: int, high: int):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="xxgk",
+        formatter_class=i18n.HelpFormatter,
         description=_("Government information-disclosure annual reports (政府信息公开工作年度报告): "
                       "check, build, ingest and exchange them."),
     )  # fmt: skip
@@ -236,10 +237,12 @@ def _add_reach_commands(sub) -> None:
 
 
 def _finish_subcommands(sub) -> None:
-    """Every subcommand: its one-line help as the description of its own --help, and ``--lang`` (also
-    accepted after the subcommand; SUPPRESS so that it does not clobber a ``--lang`` given before it)."""
+    """Every subcommand: its one-line help as the description of its own --help, the help layout that
+    wraps Chinese, and ``--lang`` (also accepted after the subcommand; SUPPRESS so that it does not
+    clobber a ``--lang`` given before it)."""
     for action in sub._choices_actions:
         parser = sub.choices[action.dest]
+        parser.formatter_class = i18n.HelpFormatter
         if parser.description is None:
             parser.description = action.help
         parser.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS, help=_(LANG_HELP))
