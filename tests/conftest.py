@@ -1,4 +1,5 @@
-"""Shared fixtures: project paths, the sample report, the shared corpus (skipped where absent)."""
+"""Shared fixtures: project paths, the sample report, the shared corpus (skipped where absent); the suite runs
+in English whatever the machine's locale."""
 
 from __future__ import annotations
 
@@ -7,9 +8,25 @@ from pathlib import Path
 
 import pytest
 
+from xxgk import i18n
+
+# English interface for the whole session, whatever the machine's locale; subprocesses inherit it
+os.environ["LANG"] = "C.UTF-8"
+for _key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_key, None)
+i18n.activate("en")
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "params" / "2020" / "yuyao-commerce.yaml"
 SHARED = Path(os.environ.get("XXGK_SHARED", ROOT.parent / "shared"))
+
+
+@pytest.fixture(autouse=True)
+def _english_interface():
+    """A test that switched the interface to Chinese (``--lang zh``) leaves English behind it."""
+    yield
+    if i18n.language() != "en":
+        i18n.activate("en")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import sys
 
 from xxgk import __version__, i18n
 from xxgk.errors import UserError
-from xxgk.i18n import _
+from xxgk.i18n import N_, _
 from xxgk.office import cli as office_cli
 
 # command → "module:function"; the function takes the parsed arguments and returns the exit code
@@ -32,6 +32,12 @@ COMMANDS = {
 }
 
 
+#: help texts shared by several options (translated where the parser is built)
+LANG_HELP = N_("interface language: zh (Chinese) or en (English); default: xxgk.toml, then the locale")
+PARAMS_HELP = N_("params directory (default: params)")
+OUT_HELP = N_("output directory (default: build)")
+
+
 def seconds(text: str) -> float:
     """An argparse type: a finite, positive number of seconds."""
     try:
@@ -39,7 +45,8 @@ def seconds(text: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite, positive number of seconds, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("expected a finite, positive number of seconds, got {text!r}").format(text=text))
     return value
 
 
@@ -55,7 +62,8 @@ def report_year(text: str) -> int:
     first, last = year_range()
     s = str(text).strip()
     if not (s.isascii() and s.isdigit() and len(s) <= 4 and first <= int(s) <= last):
-        raise argparse.ArgumentTypeError(f"expected a report year from {first} to {last}, got {text!r}")
+        raise argparse.ArgumentTypeError(_("expected a report year from {first} to {last}, got {text!r}").format(
+            first=first, last=last, text=text))
     return int(s)
 
 
@@ -101,7 +109,8 @@ def _bounded(low: int, high: int):
         except ValueError:
             n = None
         if n is None or not low <= n <= high:
-            raise argparse.ArgumentTypeError(f"expected a whole number {low}–{high}, got {text[:40]!r}")
+            raise argparse.ArgumentTypeError(_("expected a whole number {low}–{high}, got {text!r}").format(
+                low=low, high=high, text=text[:40]))
         return n
 
     return parse
@@ -110,103 +119,135 @@ def _bounded(low: int, high: int):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="xxgk",
-        description="Government information-disclosure annual reports (政府信息公开工作年度报告): "
-        "check, build, ingest and exchange them.",
-    )
-    p.add_argument("--version", action="version", version=f"xxgk {__version__}")
-    p.add_argument("--lang", choices=i18n.LANGUAGES,
-                   help=_("interface language: zh (Chinese) or en (English); default: xxgk.toml, then the locale"))  # fmt: skip
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+        formatter_class=i18n.HelpFormatter,
+        description=_("Government information-disclosure annual reports (政府信息公开工作年度报告): "
+                      "check, build, ingest and exchange them."),
+    )  # fmt: skip
+    # argparse's own default help of --version is not looked up through gettext: give it
+    p.add_argument("--version", action="version", version=f"xxgk {__version__}",
+                   help=_("show program's version number and exit"))
+    p.add_argument("--lang", choices=i18n.LANGUAGES, help=_(LANG_HELP))
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", title=_("commands"),
+                           help=_("xxgk COMMAND --help shows the options of a command"))
 
-    c = sub.add_parser("check", help="check reports (params YAML or interchange JSON; files or directories)")
+    c = sub.add_parser("check", help=_("check reports (params YAML or interchange JSON; files or directories)"))
     c.add_argument("paths", nargs="*", metavar="PATH", default=["params"],
-                   help="params files, interchange JSON or directories (default: the params directory)")
-    c.add_argument("--json", action="store_true", help="print the findings as JSON")
-    c.add_argument("--allow-missing", action="store_true", help=_("interchange JSON: read cells missing from 'cells' as blank (reported) instead of refusing"))
+                   help=_("params files, interchange JSON or directories (default: the params directory)"))  # fmt: skip
+    c.add_argument("--json", action="store_true", help=_("print the findings as JSON"))
+    c.add_argument("--allow-missing", action="store_true",
+                   help=_("interchange JSON: read cells missing from 'cells' as blank (reported) instead of refusing"))  # fmt: skip
 
-    e = sub.add_parser("export", help="export a report as interchange JSON or as long-format CSV")
-    e.add_argument("path", metavar="PARAMS")
+    e = sub.add_parser("export", help=_("export a report as interchange JSON or as long-format CSV"))
+    e.add_argument("path", metavar="PARAMS", help=_("the params file (or interchange JSON) to export"))
     g = e.add_mutually_exclusive_group()
-    g.add_argument("--json", action="store_true", help="interchange JSON xxgk.report/1 (the default)")
-    g.add_argument("--csv", action="store_true", help="one line per cell: cell id, label path, value, blank")
+    g.add_argument("--json", action="store_true", help=_("interchange JSON xxgk.report/1 (the default)"))
+    g.add_argument("--csv", action="store_true", help=_("one line per cell: cell id, label path, value, blank"))
     e.add_argument("--allow-missing", action="store_true",
-                   help="interchange JSON: read cells missing from 'cells' as blank (reported) instead of refusing")  # fmt: skip
+                   help=_("interchange JSON: read cells missing from 'cells' as blank (reported) instead of refusing"))  # fmt: skip
 
-    b = sub.add_parser("build", help="build reports (HTML, PDF, DOCX) from params files")
-    b.add_argument("--agency", default="*", help="agency id or glob (default: all)")
-    b.add_argument("--year", default="*", type=year_glob, help="report year or glob (default: all)")
-    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
-    b.add_argument("--formats", default="html,pdf", help="comma-separated: html,pdf,docx (default html,pdf)")
-    b.add_argument("--force", action="store_true", help="rebuild even when outputs are up to date")
-    b.add_argument("--fail-fast", action="store_true", help="stop at the first failed report")
-    b.add_argument("--params", default="params", metavar="DIR", help="params directory (default params)")
-    b.add_argument("--out", default="build", metavar="DIR", help="output directory (default build)")
-    b.add_argument("--notebook", metavar="FILE", help="template notebook (default notebooks/report.ipynb)")
-    b.add_argument("--executor", choices=("local", "dask"), default="local")
-    b.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask)")
-    b.add_argument("--timeout", type=seconds, default=600.0, help="per-report time limit in seconds")
-    b.add_argument("--quiet", action="store_true", help="no live progress; one line per finished report")
-    b.add_argument("--no-site", action="store_true", help="skip index page, overviews and open data")
+    b = sub.add_parser("build", help=_("build reports (HTML, PDF, DOCX) from params files"))
+    b.add_argument("--agency", default="*", help=_("agency id or glob (default: all)"))
+    b.add_argument("--year", default="*", type=year_glob, help=_("report year or glob (default: all)"))
+    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help=_("parallel workers (default: the number of cores)"))  # fmt: skip
+    b.add_argument("--formats", default="html,pdf", help=_("comma-separated: html,pdf,docx (default: html,pdf)"))
+    b.add_argument("--force", action="store_true", help=_("rebuild even when outputs are up to date"))
+    b.add_argument("--fail-fast", action="store_true", help=_("stop at the first failed report"))
+    b.add_argument("--params", default="params", metavar="DIR", help=_(PARAMS_HELP))
+    b.add_argument("--out", default="build", metavar="DIR", help=_(OUT_HELP))
+    b.add_argument("--notebook", metavar="FILE", help=_("template notebook (default: notebooks/report.ipynb)"))
+    b.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help=_("where reports run: local = worker processes on this machine, dask = a Dask cluster "
+                          "(default: local)"))  # fmt: skip
+    b.add_argument("--scheduler", metavar="ADDRESS", help=_("Dask scheduler address (with --executor dask)"))
+    b.add_argument("--timeout", type=seconds, default=600.0,
+                   help=_("time limit per report, in seconds (default: 600)"))  # fmt: skip
+    b.add_argument("--quiet", action="store_true", help=_("no live progress; one line per finished report"))
+    b.add_argument("--no-site", action="store_true", help=_("skip the index page, overviews and open data"))
     b.add_argument("--prune", action="store_true",
-                   help="remove the outputs and manifest entries of reports whose params file no longer exists")
+                   help=_("remove the outputs and manifest entries of reports whose params file no longer exists"))  # fmt: skip
 
-    sub.add_parser("doctor", help="check packages, the CJK font and the browser; say how to fix what is missing")
+    sub.add_parser("doctor", help=_("check packages, the CJK font and the browser; say how to fix what is missing"))
 
-    i = sub.add_parser("ingest", help="read published reports (PDF, HTML, DOCX, XLSX form, text) into params files")
-    i.add_argument("files", nargs="+", metavar="FILE")
-    i.add_argument("-o", "--out", default="params", metavar="DIR", help="params directory to write (default params)")
-    i.add_argument("--json", action="store_true", help="print interchange JSON instead of writing YAML")
-    i.add_argument("--year", type=_year, help="report year, when the document does not say")
-    i.add_argument("--agency-id", type=_slug, help="agency id slug (default: derived from the name)")
-    i.add_argument("--force", action="store_true", help="overwrite existing params files")
+    i = sub.add_parser("ingest", help=_("read published reports (PDF, HTML, DOCX, XLSX form, text) into params files"))
+    i.add_argument("files", nargs="+", metavar="FILE",
+                   help=_("published reports: PDF, HTML, MHT, DOCX, DOC, WPS, RTF, ODT, XLSX form, text or images"))  # fmt: skip
+    i.add_argument("-o", "--out", default="params", metavar="DIR",
+                   help=_("params directory to write to (default: params)"))  # fmt: skip
+    i.add_argument("--json", action="store_true", help=_("print interchange JSON instead of writing params files"))
+    i.add_argument("--year", type=_year, help=_("report year, when the document does not say"))
+    i.add_argument("--agency-id", type=_slug, help=_("agency id (default: derived from the agency name)"))
+    i.add_argument("--force", action="store_true", help=_("overwrite existing params files"))
     i.add_argument("--ocr", choices=("auto", "never", "always"), default="auto",
-                   help="OCR scanned PDFs and images: auto = when a PDF has no text layer, and always for images")  # fmt: skip
+                   help=_("OCR scanned PDFs and images: auto = when a PDF has no text layer, and always for "
+                          "images (default: auto)"))  # fmt: skip
 
-    f = sub.add_parser("form", help="write an Excel data-entry form in the official layout")
-    f.add_argument("--year", type=_year, required=True)
-    f.add_argument("--agency", type=_slug, help="pre-fill from this agency's params file")
-    f.add_argument("--params", default="params", metavar="DIR")
-    f.add_argument("-o", "--out", default="form.xlsx", metavar="FILE")
+    f = sub.add_parser("form", help=_("write an Excel data-entry form in the official layout"))
+    f.add_argument("--year", type=_year, required=True, help=_("report year; it decides the official format"))
+    f.add_argument("--agency", type=_slug, help=_("pre-fill from this agency's params file (default: a blank form)"))
+    f.add_argument("--params", default="params", metavar="DIR", help=_(PARAMS_HELP))
+    f.add_argument("-o", "--out", default="form.xlsx", metavar="FILE",
+                   help=_("the form file to write (default: form.xlsx)"))  # fmt: skip
 
-    n = sub.add_parser("new", help="start next year's params file from last year's")
-    n.add_argument("--agency", type=_slug, required=True)
-    n.add_argument("--year", type=_year, required=True)
-    n.add_argument("--params", default="params", metavar="DIR")
+    n = sub.add_parser("new", help=_("start next year's params file from last year's"))
+    n.add_argument("--agency", type=_slug, required=True, help=_("agency id, e.g. yuyao-commerce"))
+    n.add_argument("--year", type=_year, required=True,
+                   help=_("the new report year; the params file of the year before must exist"))  # fmt: skip
+    n.add_argument("--params", default="params", metavar="DIR", help=_(PARAMS_HELP))
 
-    d = sub.add_parser("demo", help="write synthetic, consistent params files (agency names marked 示例)")
-    d.add_argument("--agencies", type=_bounded(1, 10_000), default=20)
-    d.add_argument("--years", default="2019-2024", help="a year or a range, e.g. 2019-2024")
-    d.add_argument("--out", default="demo-params", metavar="DIR")
-    d.add_argument("--seed", type=_bounded(0, 2**32 - 1), default=1)
+    d = sub.add_parser("demo", help=_("write synthetic, consistent params files (agency names marked 示例)"))
+    d.add_argument("--agencies", type=_bounded(1, 10_000), default=20,
+                   help=_("number of demo agencies, 1 to 10000 (default: 20)"))  # fmt: skip
+    d.add_argument("--years", default="2019-2024", help=_("a year or a range of years (default: 2019-2024)"))
+    d.add_argument("--out", default="demo-params", metavar="DIR",
+                   help=_("directory for the params files and the roster agencies.yaml (default: demo-params)"))  # fmt: skip
+    d.add_argument("--seed", type=_bounded(0, 2**32 - 1), default=1,
+                   help=_("random seed; the same seed gives the same files (default: 1)"))  # fmt: skip
 
     office_cli.add_parsers(sub)  # forms, collect, status, review, rollup
     _add_reach_commands(sub)
-    sub.add_parser("schema", help="print the JSON Schema of the interchange document xxgk.report/1")
+    sub.add_parser("schema", help=_("print the JSON Schema of the interchange document xxgk.report/1"))
+    _finish_subcommands(sub)
     return p
 
 
+
 def _add_reach_commands(sub) -> None:
-    w = sub.add_parser("init", help="create a workspace: params/, xxgk.toml, .gitignore, 使用说明.md")
-    w.add_argument("directory", metavar="DIR", nargs="?", default=".", help="workspace folder (default: here)")
-    w.add_argument("--sample", action="store_true", help="add the sample params/2020/yuyao-commerce.yaml")
+    w = sub.add_parser("init", help=_("create a workspace: params/, xxgk.toml, .gitignore, 使用说明.md"))
+    w.add_argument("directory", metavar="DIR", nargs="?", default=".",
+                   help=_("workspace folder (default: the current folder)"))  # fmt: skip
+    w.add_argument("--sample", action="store_true", help=_("add the sample params/2020/yuyao-commerce.yaml"))
 
-    ls = sub.add_parser("list", help="list the reports found, with year, agency and checker status")
-    ls.add_argument("--params", default="params", metavar="DIR", help="params directory (default params)")
-    ls.add_argument("--out", default="build", metavar="DIR", help="output directory (default build)")
-    ls.add_argument("--json", action="store_true", help="print the list as JSON")
+    ls = sub.add_parser("list", help=_("list the reports found, with year, agency and checker status"))
+    ls.add_argument("--params", default="params", metavar="DIR", help=_(PARAMS_HELP))
+    ls.add_argument("--out", default="build", metavar="DIR", help=_(OUT_HELP))
+    ls.add_argument("--json", action="store_true", help=_("print the list as JSON"))
 
-    o = sub.add_parser("open", help="open a report in JupyterLab on a scratch copy of the template")
-    o.add_argument("agency", metavar="AGENCY", help="agency id, e.g. yuyao-commerce")
-    o.add_argument("year", metavar="YEAR", type=int, help="report year, e.g. 2020")
-    o.add_argument("--params", default="params", metavar="DIR", help="params directory (default params)")
-    o.add_argument("--out", default="build", metavar="DIR", help="output directory; the copy goes to DIR/scratch/")
-    o.add_argument("--notebook", metavar="FILE", help="template notebook (default: the packaged report.ipynb)")
-    o.add_argument("--fresh", action="store_true", help="replace an existing scratch copy")
-    o.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    o.add_argument("--dry-run", action="store_true", help="write the copy and print the command; do not start")
+    o = sub.add_parser("open", help=_("open a report in JupyterLab on a scratch copy of the template"))
+    o.add_argument("agency", metavar="AGENCY", help=_("agency id, e.g. yuyao-commerce"))
+    o.add_argument("year", metavar="YEAR", type=int, help=_("report year, e.g. 2020"))
+    o.add_argument("--params", default="params", metavar="DIR", help=_(PARAMS_HELP))
+    o.add_argument("--out", default="build", metavar="DIR",
+                   help=_("output directory; the copy goes to DIR/scratch/ (default: build)"))  # fmt: skip
+    o.add_argument("--notebook", metavar="FILE", help=_("template notebook (default: the packaged report.ipynb)"))
+    o.add_argument("--fresh", action="store_true", help=_("replace an existing scratch copy"))
+    o.add_argument("--no-browser", action="store_true", help=_("do not open a browser"))
+    o.add_argument("--dry-run", action="store_true", help=_("write the copy and print the command; do not start"))
 
-    s = sub.add_parser("completion", help="print a shell completion script (bash or zsh)")
-    s.add_argument("shell", choices=("bash", "zsh"), help="the shell")
+    s = sub.add_parser("completion", help=_("print a shell completion script (bash or zsh)"))
+    s.add_argument("shell", choices=("bash", "zsh"), help=_("the shell: bash or zsh"))
+
+
+def _finish_subcommands(sub) -> None:
+    """Every subcommand: its one-line help as the description of its own --help, the help layout that
+    wraps Chinese, and ``--lang`` (also accepted after the subcommand; SUPPRESS so that it does not
+    clobber a ``--lang`` given before it)."""
+    for action in sub._choices_actions:
+        parser = sub.choices[action.dest]
+        parser.formatter_class = i18n.HelpFormatter
+        if parser.description is None:
+            parser.description = action.help
+        parser.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS, help=_(LANG_HELP))
 
 
 def _apply_workspace(parser: argparse.ArgumentParser, ws) -> None:
@@ -261,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"xxgk {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("xxgk: interrupted", file=sys.stderr)
+        print(_("xxgk: interrupted"), file=sys.stderr)
         return 130
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 import argparse
 import gettext as _gettext
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -101,6 +103,73 @@ def lang_from_argv(argv: Sequence[str]) -> str | None:
             continue
         return value if value in LANGUAGES else None
     return None
+
+
+_OPENING = "（《「『“‘〔【"
+_CLOSING = "，。；：、！？）》」』”’〕】"
+
+
+def _cells(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` broken into lines of at most ``width`` terminal columns (a Chinese character takes two):
+    between words, and between Chinese characters, never before closing or after opening punctuation."""
+    tokens: list[list] = []  # [text, preceded by a space]
+    space = False
+    for m in re.finditer(r"\s+|[^\s]", text):
+        ch = m.group()
+        if ch.isspace():
+            space = True
+            continue
+        wide = _cells(ch) == 2
+        prev = tokens[-1] if tokens else None
+        glue = prev is not None and not space and (
+            ch in _CLOSING or prev[0][-1] in _OPENING or not (wide or _cells(prev[0][-1]) == 2))
+        if glue:
+            prev[0] += ch
+        else:
+            tokens.append([ch, space])
+        space = False
+    lines, line = [], ""
+    for tok, spaced in tokens:
+        piece = (" " if spaced and line else "") + tok
+        if line and _cells(line + piece) > width:
+            lines.append(line)
+            line = tok
+        else:
+            line += piece
+    return lines + [line] if line else lines
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, wrapping help texts that hold Chinese by terminal columns (argparse counts
+    characters and breaks only at spaces, so Chinese lines ran past the edge of the terminal), and lining
+    up the usage lines under a Chinese "usage" prefix."""
+
+    def _split_lines(self, text, width):
+        if _cells(text) == len(text):
+            return super()._split_lines(text, width)
+        return wrap_cells(text, width)
+
+    def _format_usage(self, usage, actions, groups, prefix):
+        prefix = _("usage: ") if prefix is None else prefix
+        extra = _cells(prefix) - len(prefix)  # "用法：" takes 6 columns, not 3
+        if not extra:
+            return super()._format_usage(usage, actions, groups, prefix)
+        self._width -= extra
+        try:
+            text = super()._format_usage(usage, actions, groups, prefix)
+        finally:
+            self._width += extra
+        first, *rest = text.split("\n")
+        return "\n".join([first, *(" " * extra + line if line else line for line in rest)])
+
+    def _fill_text(self, text, width, indent):
+        if _cells(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in wrap_cells(text, width - len(indent)))
 
 
 #: argparse's own user-facing messages, so that the catalog carries their translations

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import _, ngettext
 from xxgk.roster import load_roster, roster_path
 
 COMMANDS = {name: f"xxgk.office.cli:{name}_main" for name in ("forms", "collect", "status", "review", "rollup")}
@@ -14,31 +15,36 @@ COMMANDS = {name: f"xxgk.office.cli:{name}_main" for name in ("forms", "collect"
 
 def add_parsers(sub) -> None:
     """Add the office subcommands to the ``xxgk`` subparsers."""
-    f = sub.add_parser("forms", help="write one pre-filled Excel form per roster agency (params/agencies.yaml)")
-    f.add_argument("--year", type=int, required=True)
-    f.add_argument("-o", "--out", required=True, metavar="DIR")
-    c = sub.add_parser("collect", help="read returned forms and reports into params files, logging each submission")
-    c.add_argument("folder", metavar="DIR")
-    c.add_argument("--year", type=int, required=True)
-    c.add_argument("--force", action="store_true", help="replace params files changed by hand since the last collect")
-    s = sub.add_parser("status", help="who is missing or wrong: print the board, write build/<year>/status.html")
-    s.add_argument("--year", type=int, required=True)
-    s.add_argument("--csv", action="store_true", help="print the board as CSV (follow-up lists)")
-    s.add_argument("--out", default="build", metavar="DIR", help="build directory (default build)")
+    year_help = _("report year")
+    f = sub.add_parser("forms", help=_("write one pre-filled Excel form per roster agency (params/agencies.yaml)"))
+    f.add_argument("--year", type=int, required=True, help=year_help)
+    f.add_argument("-o", "--out", required=True, metavar="DIR", help=_("directory for the forms"))
+    c = sub.add_parser("collect", help=_("read returned forms and reports into params files, logging each submission"))
+    c.add_argument("folder", metavar="DIR", help=_("folder of the returned forms and reports"))
+    c.add_argument("--year", type=int, required=True, help=year_help)
+    c.add_argument("--force", action="store_true",
+                   help=_("replace params files changed by hand since the last collect"))  # fmt: skip
+    s = sub.add_parser("status", help=_("who is missing or wrong: print the board, write build/<year>/status.html"))
+    s.add_argument("--year", type=int, required=True, help=year_help)
+    s.add_argument("--csv", action="store_true", help=_("print the board as CSV (follow-up lists)"))
+    s.add_argument("--out", default="build", metavar="DIR", help=_("build directory (default: build)"))
     s.add_argument("--today", type=dt.date.fromisoformat, help=argparse_hidden())
-    r = sub.add_parser("review", help="record that a rule's findings in a report were examined (已说明)")
-    r.add_argument("agency")
-    r.add_argument("year", type=int)
-    r.add_argument("rule")
-    r.add_argument("--reason", required=True)
-    r.add_argument("--by", metavar="NAME")
-    u = sub.add_parser("rollup", help="write a parent's tables as the sum of its members' (consolidated report)")
-    u.add_argument("--agency", required=True, metavar="PARENT")
-    u.add_argument("--year", type=int, required=True)
-    u.add_argument("--members", metavar="A,B,C", help="the members (default: the roster agencies under PARENT)")
-    u.add_argument("--allow-incomplete", action="store_true", help="consolidate despite missing or erroneous members")
+    r = sub.add_parser("review", help=_("record that a rule's findings in a report were examined (已说明)"))
+    r.add_argument("agency", metavar="AGENCY", help=_("agency id, e.g. yuyao-commerce"))
+    r.add_argument("year", metavar="YEAR", type=int, help=year_help)
+    r.add_argument("rule", metavar="RULE", help=_("rule ID, e.g. T3-BAL"))
+    r.add_argument("--reason", required=True, help=_("why the findings are acceptable (kept with the report)"))
+    r.add_argument("--by", metavar="NAME", help=_("who examined them"))
+    u = sub.add_parser("rollup", help=_("write a parent's tables as the sum of its members' (consolidated report)"))
+    u.add_argument("--agency", required=True, metavar="PARENT", help=_("the parent agency id (the roster's parent)"))
+    u.add_argument("--year", type=int, required=True, help=year_help)
+    u.add_argument("--members", metavar="A,B,C",
+                   help=_("comma-separated member agency ids (default: the roster agencies under PARENT)"))  # fmt: skip
+    u.add_argument("--allow-incomplete", action="store_true",
+                   help=_("consolidate despite missing or erroneous members"))  # fmt: skip
+    params_help = _("params directory (default: params)")
     for p in (f, c, s, r, u):
-        p.add_argument("--params", default="params", metavar="DIR", help="params directory (default params)")
+        p.add_argument("--params", default="params", metavar="DIR", help=params_help)
 
 
 def argparse_hidden():
@@ -51,8 +57,8 @@ def argparse_hidden():
 def _roster(params_dir: str):
     path = roster_path(params_dir)
     if not path.is_file():
-        raise UserError(f"{path} does not exist: the office commands need the roster of agencies "
-                        "(id, name, level, parent; `xxgk demo` writes an example)")  # fmt: skip
+        raise UserError(_("{path} does not exist: the office commands need the roster of agencies "
+                          "(id, name, level, parent; `xxgk demo` writes an example)").format(path=path))  # fmt: skip
     return load_roster(path)
 
 
@@ -61,7 +67,9 @@ def forms_main(args) -> int:
     from xxgk.office.forms import write_forms
 
     paths = write_forms(_roster(args.params), args.year, args.out, args.params)
-    print(f"wrote {len(paths)} forms to {args.out}; send them out, then `xxgk collect DIR --year {args.year}`")
+    print(ngettext("wrote {n} form to {out}; send it out, then `xxgk collect DIR --year {year}`",
+                   "wrote {n} forms to {out}; send them out, then `xxgk collect DIR --year {year}`",
+                   len(paths)).format(n=len(paths), out=args.out, year=args.year))
     return 0
 
 
@@ -73,7 +81,8 @@ def collect_main(args) -> int:
     for o in result.outcomes:
         print(f"{o.outcome:<12} {Path(o.file).name}  {o.agency or '?'}  {o.message}")
     bad = [o for o in result.outcomes if o.outcome not in (MERGED, UNCHANGED)]
-    print(f"{len(result.of(MERGED))} merged, {len(result.of(UNCHANGED))} unchanged, {len(bad)} not merged")
+    print(_("{merged} merged, {unchanged} unchanged, {bad} not merged").format(
+        merged=len(result.of(MERGED)), unchanged=len(result.of(UNCHANGED)), bad=len(bad)))
     return 1 if bad else 0
 
 
@@ -86,7 +95,7 @@ def status_main(args) -> int:
     page = write_board(rows, args.year, args.out, today)
     sys.stdout.write(render_csv(rows) if args.csv else render_text(rows))
     if not args.csv:
-        print(f"board: {page}")
+        print(_("board: {page}").format(page=page))
     return 0
 
 
@@ -97,7 +106,9 @@ def review_main(args) -> int:
     rpath = roster_path(args.params)
     agencies = load_roster(rpath).agencies() if rpath.is_file() else None
     n = add_review(args.params, args.agency, args.year, args.rule, args.reason, args.by, agencies)
-    print(f"recorded {n} reviewed finding(s) of {args.rule} for {args.agency} {args.year}: 已说明")
+    print(ngettext("recorded {n} reviewed finding of {rule} for {agency} {year}: 已说明",
+                   "recorded {n} reviewed findings of {rule} for {agency} {year}: 已说明", n).format(
+        n=n, rule=args.rule, agency=args.agency, year=args.year))
     return 0
 
 
@@ -111,7 +122,8 @@ def rollup_main(args) -> int:
     report, problems = consolidate(_roster(args.params), args.agency, args.year, args.params, members,
                                    args.allow_incomplete)  # fmt: skip
     for p in problems:
-        print(f"left out or in error: {p}", file=sys.stderr)
+        print(_("left out or in error: {problem}").format(problem=p), file=sys.stderr)
     path = save_params(report, params_path(args.params, args.year, args.agency))
-    print(f"wrote {path}: the sum of {len(report.members)} members ({', '.join(report.members)})")
+    print(ngettext("wrote {path}: the sum of {n} member ({members})", "wrote {path}: the sum of {n} members ({members})",
+                   len(report.members)).format(path=path, n=len(report.members), members=", ".join(report.members)))
     return 0
