@@ -11,6 +11,8 @@ import contextlib
 import contextvars
 import json
 import re
+import signal
+import threading
 import time
 import zipfile
 import zlib
@@ -207,19 +209,51 @@ _deadline: contextvars.ContextVar[tuple[float, str, float] | None] = contextvars
 
 @contextlib.contextmanager
 def time_budget(path, seconds: float | None = None):
-    """Give the reading of one document ``INGEST_SECONDS``; ``tick()`` inside raises when it is spent."""
+    """Give the reading of one document ``INGEST_SECONDS``: ``tick()`` inside raises when it is spent, and in the
+    main thread a timer (SIGALRM via ``setitimer``) interrupts whatever runs then with the same LimitError.
+
+    Limits of the interrupt: Python delivers the signal between bytecodes, so a long C call (one libxml2 parse,
+    a regex in a library that does not check for signals) is stopped only when it returns; library code that
+    swallows every exception may eat it, and the next ``tick()`` raises instead. Off the main thread, without
+    ``setitimer`` (Windows), or while another timer is armed (an outer budget, a test timeout), only ``tick()``
+    applies. The previous handler and timer state are restored on leaving.
+    """
     seconds = INGEST_SECONDS if seconds is None else seconds
     token = _deadline.set((time.monotonic() + seconds, str(path), seconds))
     try:
-        yield
+        with _alarm(path, seconds):
+            yield
     finally:
         _deadline.reset(token)
+
+
+def _over_budget(path, seconds: float, at: str) -> LimitError:
+    return LimitError(path, f"reading the document{at} took more than", f"{seconds:g} s", f"{seconds:g} s",
+                      "INGEST_SECONDS")  # fmt: skip
+
+
+@contextlib.contextmanager
+def _alarm(path, seconds: float):
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and seconds > 0 and signal.getitimer(signal.ITIMER_REAL)[0] == 0)  # fmt: skip
+    if not usable:
+        yield
+        return
+
+    def expired(signum, frame):
+        raise _over_budget(path, seconds, " (interrupted)")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
 
 
 def tick(where: str = "") -> None:
     """Raise LimitError if the current document's time budget is spent (no-op outside ``time_budget``)."""
     d = _deadline.get()
     if d is not None and time.monotonic() > d[0]:
-        at = f" (stopped at {where})" if where else ""
-        raise LimitError(d[1], f"reading the document{at} took more than", f"{d[2]:g} s", f"{d[2]:g} s",
-                         "INGEST_SECONDS")  # fmt: skip
+        raise _over_budget(d[1], d[2], f" (stopped at {where})" if where else "")

@@ -353,3 +353,60 @@ def test_json_size_is_checked_before_reading(tmp_path):
     with pytest.raises(limits.LimitError) as e:
         limits.read_json(p)
     assert str(e.value) == f"{p}: the .json file is 300 MB (limit 20 MB: MAX_INPUT_BYTES['json'])"
+
+
+SLOW_REGEX = (r"(a+)+$", "a" * 40 + "b")  # catastrophic backtracking: minutes in one re.match call
+
+
+def test_time_budget_interrupts_a_running_slow_call(tmp_path):
+    """A single slow call with no tick() in it (here a real pathological regex) is interrupted by the timer at
+    the budget, with the same LimitError; the previous SIGALRM handler and timer are restored afterwards."""
+    import re
+    import signal
+    import time
+
+    before = signal.getsignal(signal.SIGALRM)
+    start = time.monotonic()
+    with pytest.raises(limits.LimitError) as e, limits.time_budget(tmp_path / "slow.html", 0.3):
+        re.match(*SLOW_REGEX)
+    assert time.monotonic() - start < 2.0
+    assert str(e.value) == f"{tmp_path / 'slow.html'}: reading the document (interrupted) took more than 0.3 s (limit 0.3 s: INGEST_SECONDS)"
+    assert e.value.limit_name == "INGEST_SECONDS"
+    assert signal.getsignal(signal.SIGALRM) is before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    with limits.time_budget("quick.html", 0.3):  # a budget not spent leaves no timer behind to fire later
+        pass
+    time.sleep(0.4)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_time_budget_off_the_main_thread_keeps_to_ticks():
+    """No signal off the main thread: the budget is then checked by tick() only."""
+    import signal
+    import threading
+
+    seen = []
+
+    def work():
+        with limits.time_budget("t.html", 0.0):
+            seen.append(signal.getitimer(signal.ITIMER_REAL))
+            try:
+                limits.tick("line 1")
+            except limits.LimitError as exc:
+                seen.append(str(exc))
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(10)
+    assert seen == [(0.0, 0.0), "t.html: reading the document (stopped at line 1) took more than 0 s (limit 0 s: INGEST_SECONDS)"]
+
+
+def test_time_budget_interrupts_the_cli_mid_parse(tmp_path, real, capsys, monkeypatch):
+    """Through ``xxgk ingest``: a budget far shorter than the read stops it wherever it is, one line, exit 2."""
+    import signal
+
+    monkeypatch.setattr(limits, "INGEST_SECONDS", 0.001)
+    assert main(["ingest", str(real["docx"]), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"xxgk ingest: {real['docx']}: reading the document (") and err.count("\n") == 1
+    assert err.endswith("took more than 0.001 s (limit 0.001 s: INGEST_SECONDS)\n")
+    assert not (tmp_path / "out").exists() and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
