@@ -7,7 +7,6 @@ run ``python -m xxgk.i18n update`` first so the catalog has every marked message
 import sys
 
 import yaml
-from babel.messages.pofile import write_po
 
 from xxgk import i18n
 
@@ -23,10 +22,7 @@ def main(path: str) -> int:
             unknown.append(msgid)
             continue
         message.string = text
-    tmp = i18n.PO_FILE.with_suffix(".po.tmp")
-    with open(tmp, "wb") as fh:
-        write_po(fh, catalog, width=120, sort_output=False, include_lineno=False)
-    tmp.replace(i18n.PO_FILE)
+    i18n.write_catalog(catalog)
     i18n.compile_catalog()
     missing = [m.id for m in catalog if m.id and not m.string]
     for msgid in unknown:

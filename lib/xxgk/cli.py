@@ -36,6 +36,7 @@ COMMANDS = {
 LANG_HELP = N_("interface language: zh (Chinese) or en (English); default: xxgk.toml, then the locale")
 PARAMS_HELP = N_("params directory (default: params)")
 OUT_HELP = N_("output directory (default: build)")
+ALLOW_MISSING_HELP = N_("interchange JSON: read cells missing from 'cells' as blank (reported) instead of refusing")
 
 
 def seconds(text: str) -> float:
@@ -135,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
                    help=_("params files, interchange JSON or directories (default: the params directory)"))  # fmt: skip
     c.add_argument("--json", action="store_true", help=_("print the findings as JSON"))
     c.add_argument("--allow-missing", action="store_true",
-                   help=_("interchange JSON: read cells missing from 'cells' as blank (reported) instead of refusing"))  # fmt: skip
+                   help=_(ALLOW_MISSING_HELP))
 
     e = sub.add_parser("export", help=_("export a report as interchange JSON or as long-format CSV"))
     e.add_argument("path", metavar="PARAMS", help=_("the params file (or interchange JSON) to export"))
@@ -143,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--json", action="store_true", help=_("interchange JSON xxgk.report/1 (the default)"))
     g.add_argument("--csv", action="store_true", help=_("one line per cell: cell id, label path, value, blank"))
     e.add_argument("--allow-missing", action="store_true",
-                   help=_("interchange JSON: read cells missing from 'cells' as blank (reported) instead of refusing"))  # fmt: skip
+                   help=_(ALLOW_MISSING_HELP))
 
     b = sub.add_parser("build", help=_("build reports (HTML, PDF, DOCX) from params files"))
     b.add_argument("--agency", default="*", help=_("agency id or glob (default: all)"))

@@ -230,7 +230,6 @@ def read_catalog(path: Path = PO_FILE):
 def update() -> tuple[int, int]:
     """Merge the messages of the source into the .po file; returns (messages, untranslated)."""
     from babel.messages.catalog import Catalog
-    from babel.messages.pofile import write_po
 
     template = extract()
     if PO_FILE.exists():
@@ -240,13 +239,20 @@ def update() -> tuple[int, int]:
     catalog.update(template, no_fuzzy_matching=True)
     catalog.obsolete.clear()
     _fix_header(catalog)
+    write_catalog(catalog)
+    messages = [m for m in catalog if m.id]
+    return len(messages), sum(1 for m in messages if not _translated(m))
+
+
+def write_catalog(catalog) -> None:
+    """Write ``catalog`` to the .po file (atomically, in the one layout every update keeps)."""
+    from babel.messages.pofile import write_po
+
     PO_FILE.parent.mkdir(parents=True, exist_ok=True)
     tmp = PO_FILE.with_suffix(".po.tmp")
     with open(tmp, "wb") as fh:
         write_po(fh, catalog, width=120, sort_output=False, include_lineno=False)
     tmp.replace(PO_FILE)
-    messages = [m for m in catalog if m.id]
-    return len(messages), sum(1 for m in messages if not _translated(m))
 
 
 def _fix_header(catalog) -> None:

@@ -7,8 +7,9 @@ import functools
 import math
 
 from xxgk.formats import FORMAT_IDS, get_format
+from xxgk.limits import MAX_JSON_DEPTH
 from xxgk.schemas import report_schema
-from xxgk.validate import MAX_JSON_DEPTH, SLUG, UNSAFE, describe_char
+from xxgk.validate import SLUG, UNSAFE, describe_char
 
 MAX_PROBLEMS = 50
 

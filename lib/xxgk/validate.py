@@ -14,7 +14,6 @@ from pathlib import Path
 
 from xxgk.errors import UserError
 from xxgk.formats import FIRST_YEAR
-from xxgk.limits import MAX_JSON_DEPTH  # noqa: F401 - JSON size and nesting are bounds of xxgk.limits (read_json)
 
 #: report years any reader accepts (the 2021 format is open-ended; this caps absurd years like 10**30)
 YEAR_MIN, YEAR_MAX = FIRST_YEAR, 2100
