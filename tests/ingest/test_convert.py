@@ -106,6 +106,24 @@ def test_form_saved_as_xls_or_et_reads_back_exactly(sample, suffix, tmp_path):
     assert dump_params(read_any(str(legacy)).report) == dump_params(sample)
 
 
+@needs_lo
+def test_an_xls_that_is_not_a_form_is_a_clear_error_naming_the_users_file(tmp_path, capsys):
+    """read_form's FormError on the converted copy comes back as one line naming the .xls, not a traceback."""
+    import openpyxl
+
+    from xxgk.cli import main
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "本年新收政府信息公开申请数量"
+    wb.save(tmp_path / "other.xlsx")
+    xls = libreoffice(tmp_path / "other.xlsx", "xls:MS Excel 97", tmp_path / "out")
+    assert main(["ingest", str(xls), "-o", str(tmp_path / "params")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"xxgk ingest: {xls}: ") and "Traceback" not in err
+    assert ".xlsx" not in err.replace(str(xls), "")  # the converted copy is not named
+    assert not (tmp_path / "params").exists()
+
+
 def test_without_libreoffice_the_message_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setenv("XXGK_SOFFICE", str(tmp_path / "no-such-soffice"))
     path = tmp_path / "report.doc"

@@ -25,8 +25,8 @@ def read_any(path: str, year: int | None = None, agency_id: str | None = None, o
             with convert.converted(path, "xlsx") as xlsx:
                 try:
                     report = read_form(xlsx)
-                except UserError as exc:  # name the user's file, not the converted copy
-                    raise type(exc)(str(exc).replace(str(xlsx), str(path))) from None
+                except UserError as exc:  # name the user's file, not the converted copy (any error type)
+                    raise UserError(str(exc).replace(str(xlsx), str(path))) from None
         else:
             report = read_form(path)
         if agency_id:
