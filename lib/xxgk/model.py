@@ -92,6 +92,7 @@ class Review:
     reason: str = ""
     by: str | None = None
     at: dt.date | dt.datetime | None = None
+    finding: str | None = None  # for a finding without cells (a narrative rule): the message judged on
 
 
 @dataclass

@@ -9,14 +9,17 @@ from decimal import Decimal
 import yaml
 
 from xxgk.model import Report, Review
+from xxgk.validate import slug_problem
 
-REVIEW_KEYS = ("rule", "cells", "reason", "by", "at")
+MAX_FINDING = 2000  # a finding's message as a review keeps it (a quoted excerpt is at most a few hundred)
+
+REVIEW_KEYS = ("rule", "cells", "finding", "reason", "by", "at")
 
 
 def read_reviews(r, node, report: Report, fmt) -> None:
-    """Parse ``review:`` (a list of {rule, cells: {cell id: value}, reason, by, at}) into ``report.reviews``."""
+    """Parse ``review:`` (a list of {rule, cells: {cell id: value}, finding, reason, by, at}) into ``report.reviews``."""
     if not isinstance(node, yaml.SequenceNode):
-        r.problem(node, "review: expected a list of reviewed findings (rule, cells, reason, by, at)")
+        r.problem(node, "review: expected a list of reviewed findings (rule, cells, finding, reason, by, at)")
         return
     for where, item, m in r.items(node, "review", REVIEW_KEYS):
         rule = r.text(m.get("rule", (None, None))[1], f"{where}.rule", required=True)
@@ -45,7 +48,8 @@ def read_reviews(r, node, report: Report, fmt) -> None:
             r.problem(at_node, f"{where}.at: expected a date or time like 2022-01-20, got {at_node.value!r}")
             at = None
         by = r.text(m.get("by", (None, None))[1], f"{where}.by")
-        report.reviews.append(Review(rule, cells, reason, by, at))
+        finding = r.text(m.get("finding", (None, None))[1], f"{where}.finding", max_len=MAX_FINDING)
+        report.reviews.append(Review(rule, cells, reason, by, at, finding))
 
 
 def read_members(r, node, report: Report) -> None:
@@ -53,7 +57,12 @@ def read_members(r, node, report: Report) -> None:
     if not isinstance(node, yaml.SequenceNode) or not all(isinstance(n, yaml.ScalarNode) for n in node.value):
         r.problem(node, "members: expected a list of member agency ids")
         return
-    report.members = [str(n.value) for n in node.value]
+    for n in node.value:
+        problem = slug_problem(str(n.value))
+        if problem:
+            r.problem(n, f"members: {problem}")
+        else:
+            report.members.append(str(n.value))
 
 
 def _value_yaml(value) -> str:
@@ -64,13 +73,16 @@ def dump_office(report: Report, quote) -> list[str]:
     """The ``members:`` and ``review:`` lines of a params file (empty when the report has neither)."""
     out: list[str] = []
     if report.members:
-        out += ["", "# 汇总报告：本报告各表为下列成员单位之和（规则 H-SUM）", f"members: [{', '.join(report.members)}]"]
+        out += ["", "# 汇总报告：本报告各表为下列成员单位之和（规则 H-SUM）",
+                f"members: [{', '.join(quote(m) for m in report.members)}]"]
     if report.reviews:
         out += ["", "# 已说明的校验结果：单元格数值变化后自动失效", "review:"]
         for rv in report.reviews:
             out.append(f"  - rule: {quote(rv.rule)}")
             cells = ", ".join(f"{cid}: {_value_yaml(v)}" for cid, v in rv.cells.items())
             out.append(f"    cells: {{{cells}}}")
+            if rv.finding:
+                out.append(f"    finding: {quote(rv.finding)}")
             out.append(f"    reason: {quote(rv.reason)}")
             if rv.by:
                 out.append(f"    by: {quote(rv.by)}")

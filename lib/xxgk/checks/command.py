@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from xxgk.checks.base import NOT_ASSESSABLE, summary
+from xxgk.checks.base import EXPLAINED, NOT_ASSESSABLE, summary
 from xxgk.checks.engine import Checked, check_paths
 from xxgk.checks.status import STATE_LABELS, STATES, gaps
 
@@ -31,6 +31,9 @@ def render_text(results: list[Checked]) -> str:
         for f in c.findings:
             kind = "not assessable" if f.status == NOT_ASSESSABLE else f.severity
             text = f.message.removeprefix(f"[{f.rule}] ")
+            if f.status == EXPLAINED:  # reviewed: shown with its reason, never counted as a warning or error
+                kind = f"{kind}, explained"
+                text += f"（已说明：{f.reason}）"
             lines.append(f"  {f.rule} {kind}: {text}")
         if not c.findings:
             lines.append("  no findings")

@@ -18,8 +18,14 @@ def judged_values(report: Report, cells) -> dict:
 
 
 def matches(review: Review, finding: Finding, report: Report) -> bool:
-    """Whether a review covers a failed finding: same rule, same cells, every value unchanged."""
+    """Whether a review covers a failed finding: same rule, same cells, every value unchanged.
+
+    A finding without cells (a narrative rule) is matched by its message, which quotes the text judged on: when
+    the text changes the review lapses, and a review never covers another finding of the same rule.
+    """
     if review.rule != finding.rule or set(review.cells) != set(finding.cells):
+        return False
+    if not finding.cells and review.finding != finding.message:
         return False
     return all(report.fmt.has_cell(c) and report.value(c) == v for c, v in review.cells.items())
 
@@ -37,4 +43,5 @@ def apply_reviews(report: Report, findings: list[Finding]) -> list[Finding]:
 
 def new_review(report: Report, finding: Finding, reason: str, by: str | None, when: dt.datetime) -> Review:
     """A review of a finding, judged on the current values of its cells."""
-    return Review(finding.rule, judged_values(report, finding.cells), reason, by, when)
+    return Review(finding.rule, judged_values(report, finding.cells), reason, by, when,
+                  None if finding.cells else finding.message)
