@@ -6,16 +6,19 @@ PLACEHOLDER = "<!-- rules -->"
 
 
 def rules_table() -> str:
-    """A Markdown table of every registered rule: ID, severity, title, where it is defined."""
+    """A Markdown table of every registered rule: ID, severity, title, its basis, where it is defined."""
     import inspect
 
     from xxgk.checks import base, engine  # noqa: F401  (engine imports every rule module)
+    from xxgk.checks.basis import rule_basis
 
-    lines = ["| 规则编号 | 严重程度 | 检查内容 | 定义位置 |", "|---|---|---|---|"]
+    basis = rule_basis()
+    lines = ["| 规则编号 | 严重程度 | 检查内容 | 依据 | 定义位置 |", "|---|---|---|---|---|"]
     for rid, r in sorted(base.RULES.items()):
         module = inspect.getmodule(r.func).__name__.replace(".", "/") + ".py"
         title = r.title.replace("|", "\\|")
-        lines.append(f"| `{rid}` | {'错误' if r.severity == base.ERROR else '警告'} | {title} | `lib/{module}` |")
+        why = f"〔{basis[rid]['kind']}〕{basis[rid]['basis']}".replace("|", "\\|")
+        lines.append(f"| `{rid}` | {'错误' if r.severity == base.ERROR else '警告'} | {title} | {why} | `lib/{module}` |")
     return "\n".join(lines)
 
 
