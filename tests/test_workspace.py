@@ -32,7 +32,11 @@ def test_found_from_a_subdirectory(tmp_path):
     [
         ('params = "p"\njbos = 2\n', r"xxgk.toml:2: unknown key 'jbos'; did you mean 'jobs'\?"),
         ('jobs = "2"\n', r"xxgk.toml:1: jobs \(parallel workers of xxgk build\): expected int, got '2'"),
-        ("jobs = 0\n", r"xxgk.toml:1: jobs: expected at least 1"),
+        ("jobs = 0\n", r"xxgk.toml:1: jobs: expected 1–128, got 0"),
+        ("jobs = 100000\n", r"xxgk.toml:1: jobs: expected 1–128, got 100000"),
+        ('\nout = "../../elsewhere"\n', r"xxgk.toml:2: out: '../../elsewhere' is outside the workspace .*--out DIR\)"),
+        ('params = "/etc"\n', r"xxgk.toml:1: params: '/etc' is outside the workspace .*--params DIR\)"),
+        ('template = "sub/../../x.ipynb"\n', r"xxgk.toml:1: template: 'sub/../../x.ipynb' is outside the workspace .*--notebook FILE\)"),
         ('\n\nformats = ["html", "odt"]\n', r"xxgk.toml:3: formats: expected a list of html, pdf, docx"),
         ('language = "fr"\n', r"xxgk.toml:1: language: expected one of zh, en, got 'fr'"),
         ('template = "mine.ipynb"\n', r"xxgk.toml:1: template: .*mine.ipynb not found"),
@@ -63,3 +67,18 @@ def test_commands_take_their_defaults_from_the_workspace(tmp_path, monkeypatch, 
     (tmp_path / "xxgk.toml").write_text("jobs = true\n", encoding="utf-8")
     assert cli.main(["list"]) == 2
     assert "xxgk.toml:1: jobs" in capsys.readouterr().err
+
+
+def test_a_settings_path_inside_the_workspace_may_name_a_subfolder(tmp_path):
+    (tmp_path / "xxgk.toml").write_text('params = "data/params"\nout = "./site/../build2"\n', encoding="utf-8")
+    ws = workspace.load(tmp_path / "xxgk.toml")
+    assert (ws.params, ws.out) == ((tmp_path / "data" / "params").resolve(), (tmp_path / "build2").resolve())
+
+
+def test_build_jobs_are_bounded_on_the_command_line(capsys):
+    from xxgk.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["build", "--jobs", "100000"])
+    assert e.value.code == 2
+    assert "argument --jobs: expected a whole number 1–128, got '100000'" in capsys.readouterr().err

@@ -12,6 +12,7 @@ import sys
 from xxgk import __version__, i18n
 from xxgk.errors import UserError
 from xxgk.i18n import N_, _
+from xxgk.limits import MAX_JOBS
 from xxgk.office import cli as office_cli
 
 # command → "module:function"; the function takes the parsed arguments and returns the exit code
@@ -149,7 +150,7 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help=_("build reports (HTML, PDF, DOCX) from params files"))
     b.add_argument("--agency", default="*", help=_("agency id or glob (default: all)"))
     b.add_argument("--year", default="*", type=year_glob, help=_("report year or glob (default: all)"))
-    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+    b.add_argument("--jobs", type=_bounded(1, MAX_JOBS), default=os.cpu_count() or 1,
                    help=_("parallel workers (default: the number of cores)"))  # fmt: skip
     b.add_argument("--formats", default="html,pdf", help=_("comma-separated: html,pdf,docx (default: html,pdf)"))
     b.add_argument("--force", action="store_true", help=_("rebuild even when outputs are up to date"))

@@ -44,6 +44,7 @@ MAX_DOCUMENT_CELLS = 250_000  # positions of all tables of one document together
 MAX_TABLES = 2000  # tables in one document
 MAX_PDF_PAGES = 500
 MAX_JSON_DEPTH = 64
+MAX_JOBS = 128  # parallel build workers: each is a kernel and a browser tab (~300 MB together)
 INGEST_SECONDS = 120.0  # per document, from opening the file to the last table read
 
 _XML_DECL = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.I)

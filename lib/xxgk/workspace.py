@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.limits import MAX_JOBS
 from xxgk.params_write import write_text_atomic
 
 FILENAME = "xxgk.toml"
@@ -81,8 +82,8 @@ def load(path: str | Path) -> Workspace:
         typ, what = KEYS[key]
         if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
             raise WorkspaceError(f"{where(key)}: {key} ({what}): expected {typ.__name__}, got {value!r}")
-    if "jobs" in data and data["jobs"] < 1:
-        raise WorkspaceError(f"{where('jobs')}: jobs: expected at least 1, got {data['jobs']}")
+    if "jobs" in data and not 1 <= data["jobs"] <= MAX_JOBS:
+        raise WorkspaceError(f"{where('jobs')}: jobs: expected 1–{MAX_JOBS}, got {data['jobs']}")
     formats = data.get("formats")
     if formats is not None:
         bad = [f for f in formats if f not in FORMATS]
@@ -92,13 +93,24 @@ def load(path: str | Path) -> Workspace:
     if lang is not None and lang not in LANGUAGES:
         raise WorkspaceError(f"{where('language')}: language: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
     root = path.parent
+
+    FLAGS = {"params": "--params DIR", "out": "--out DIR", "template": "--notebook FILE"}  # noqa: N806
+
+    def inside(key: str, default: str) -> Path:
+        """A settings path: relative, and inside the workspace (a shared xxgk.toml cannot send files elsewhere)."""
+        value = data.get(key, default)
+        target = Path(os.path.normpath(root / value))
+        if Path(value).is_absolute() or not target.is_relative_to(root):
+            raise WorkspaceError(f"{where(key)}: {key}: {value!r} is outside the workspace {root}; paths in xxgk.toml "
+                                 f"stay inside it (give another place on the command line: {FLAGS[key]})")  # fmt: skip
+        return target.resolve()
+
     template = None
     if "template" in data:
-        template = (root / data["template"]).resolve()
+        template = inside("template", "")
         if not template.is_file():
             raise WorkspaceError(f"{where('template')}: template: {template} not found")
-    return Workspace(root=root, params=(root / data.get("params", "params")).resolve(),
-                     out=(root / data.get("out", "build")).resolve(), jobs=data.get("jobs"),
+    return Workspace(root=root, params=inside("params", "params"), out=inside("out", "build"), jobs=data.get("jobs"),
                      formats=tuple(formats) if formats else None, language=lang, template=template)  # fmt: skip
 
 
