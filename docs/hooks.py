@@ -13,12 +13,12 @@ def rules_table() -> str:
     from xxgk.checks.basis import rule_basis
 
     basis = rule_basis()
-    lines = ["| 规则编号 | 严重程度 | 检查内容 | 依据 | 定义位置 |", "|---|---|---|---|---|"]
+    lines = ["| 规则编号 | 严重程度 | 检查内容 | 依据 | 定义位置（lib/xxgk/） |", "|---|---|---|---|---|"]
     for rid, r in sorted(base.RULES.items()):
-        module = inspect.getmodule(r.func).__name__.replace(".", "/") + ".py"
+        module = inspect.getmodule(r.func).__name__.removeprefix("xxgk.").replace(".", "/") + ".py"
         title = r.title.replace("|", "\\|")
         why = f"〔{basis[rid]['kind']}〕{basis[rid]['basis']}".replace("|", "\\|")
-        lines.append(f"| `{rid}` | {'错误' if r.severity == base.ERROR else '警告'} | {title} | {why} | `lib/{module}` |")
+        lines.append(f"| `{rid}` | {'错误' if r.severity == base.ERROR else '警告'} | {title} | {why} | `{module}` |")
     return "\n".join(lines)
 
 

@@ -43,4 +43,4 @@ def test_the_rules_page_shows_the_basis(tmp_path):
     table = hooks.rules_table().splitlines()
     row = next(line for line in table if line.startswith("| `T3-BAL` |"))
     assert row.startswith("| `T3-BAL` | 错误 | 表三每列：第一项 + 第二项 = 第三项（（七）总计） + 第四项 | 〔官方〕表三表头注：")
-    assert row.endswith("| `lib/xxgk/checks/tables.py` |")
+    assert row.endswith("| `checks/tables.py` |")
