@@ -85,9 +85,9 @@ def test_index_page_lists_everything_escaped_and_offline(site):
 
 def test_index_pending_report_without_entry(site):
     params, out, m, found = site
-    del m.reports["2022/demo-004"]
-    rows = index_rows(out, m, found, {(2022, "demo-004"): ("某机关", "街道办事处")})
-    row = next(r for r in rows if r["agency"] == "demo-004" and r["year"] == 2022)
+    del m.reports["2022/demo-003"]
+    rows = index_rows(out, m, found, {(2022, "demo-003"): ("某机关", "街道办事处")})
+    row = next(r for r in rows if r["agency"] == "demo-003" and r["year"] == 2022)
     assert (row["status"], row["name"], row["links"]) == ("pending", "某机关", [])
 
 
@@ -157,7 +157,7 @@ def test_index_filters_work_in_a_real_browser_from_file_url(site):
         page.select_option("#f-year", "")
         page.fill("#f-search", "机关3")
         assert visible() == 1
-        page.fill("#f-search", "demo-004")
+        page.fill("#f-search", "demo-003")
         assert visible() == 2
         browser.close()
     assert all(u.startswith("file:") for u in requests)
