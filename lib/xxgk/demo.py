@@ -309,6 +309,16 @@ def _load_record(out: Path) -> dict[str, str]:
         return {}
 
 
+def written_by_demo(params_file: str | Path) -> bool:
+    """Whether a params file ``<out>/<year>/<agency>.yaml`` is exactly as ``xxgk demo`` wrote it (not a hand edit)."""
+    path = Path(params_file)
+    out = path.parent.parent
+    try:
+        return _load_record(out).get(path.relative_to(out).as_posix()) == _digest(path)
+    except OSError:
+        return False
+
+
 def would_overwrite(out: str | Path, n_agencies: int, years, seed: int = 1) -> list[str]:
     """What writing the demo into ``out`` would destroy: a different existing roster, and every existing params file
     that ``xxgk demo`` did not write or that was changed since (by hand, by collect, by rollup)."""
