@@ -190,7 +190,7 @@ def test_demo_never_silently_overwrites(tmp_path, capsys):
     roster_before = (out / "agencies.yaml").read_text(encoding="utf-8")
     assert main(["demo", "--agencies", "5", "--years", "2022-2023", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "not overwriting existing files" in err and "--force" in err and "Traceback" not in err
+    assert "xxgk demo: not overwriting existing files" in err and "xxgk demo: xxgk demo" not in err and "--force" in err and "Traceback" not in err
     assert f"{out / 'agencies.yaml'} (the roster of agencies" in err
     assert f"{edited} (changed by hand" in err and f"{foreign} (changed by hand" in err
     assert str(out / "2022" / "demo-001.yaml") not in err  # untouched demo output is not listed
@@ -200,3 +200,15 @@ def test_demo_never_silently_overwrites(tmp_path, capsys):
     assert would_overwrite(out, 4, [2022]) == [f"{edited} (changed by hand or not written by xxgk demo)"]
     assert main(["demo", "--agencies", "5", "--years", "2022-2023", "--out", str(out), "--force"]) == 0
     assert "# 手工修改" not in edited.read_text(encoding="utf-8") and would_overwrite(out, 5, [2022, 2023]) == []
+
+
+def test_rollup_of_the_demo_members_gives_the_demo_government(demo_dir, reports):
+    from xxgk.checks.consolidation import summed_cells
+    from xxgk.office.rollup import consolidate
+    from xxgk.roster import load_roster
+
+    rolled, problems = consolidate(load_roster(demo_dir / "agencies.yaml"), "demo-gov", 2023, demo_dir)
+    gov = reports[(2023, "demo-gov")]
+    assert problems == [] and rolled.members == gov.members
+    assert {c: rolled.value(c) for c in summed_cells(gov.fmt)} == {c: gov.value(c) for c in summed_cells(gov.fmt)}
+    assert rolled.section_text("s1") == gov.section_text("s1")  # the narrative stays the author's

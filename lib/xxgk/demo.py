@@ -347,7 +347,7 @@ def write_demo(out: str | Path, n_agencies: int, years, seed: int = 1, force: bo
     out = Path(out)
     if not force and (lost := would_overwrite(out, n_agencies, years, seed)):
         shown = "\n  ".join(lost[:20]) + (_("\n  … ({n} in total)").format(n=len(lost)) if len(lost) > 20 else "")
-        raise UserError(_("xxgk demo: not overwriting existing files in {out}:\n  {files}\nchoose another --out, or "
+        raise UserError(_("not overwriting existing files in {out}:\n  {files}\nchoose another --out, or "
                           "replace them with --force").format(out=out, files=shown))  # fmt: skip
     record = _load_record(out)
     paths = [write_text_atomic(roster_path(out), demo_roster(n_agencies, seed))]

@@ -48,7 +48,7 @@ class Row:
     warnings: int = 0
     explained: int = 0
     problems: str = ""
-    first_submitted: str | None = None  # what timeliness is judged on: the first submission merged
+    first_submitted: str | None = None  # what timeliness is judged on: the first submission collect merged
     stale: bool = False  # report.html exists but is older than one of its inputs
 
     @property
@@ -60,7 +60,7 @@ class Row:
 
     @property
     def timeliness(self) -> str:
-        """按时报送 / 逾期N天报送, empty when not submitted."""
+        """按时报送 / 逾期N天报送, empty when not submitted or not through collect."""
         late = self.late_days
         return "" if late is None else "按时报送" if late == 0 else f"逾期{late}天报送"
 
@@ -122,7 +122,8 @@ def board_rows(roster: Roster, year: int, params_dir: str | Path, out_dir: str |
                 else:
                     row.state = EXPLAINED_STATE if row.explained else SUBMITTED
             row.submitted = row.submitted or dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
-            row.first_submitted = merged[0]["time"][:10] if merged else row.submitted
+            # judged only on a logged submission: a file's date says when it was last written, not when it arrived
+            row.first_submitted = merged[0]["time"][:10] if merged else None
         rows.append(row)
     return rows
 
@@ -131,7 +132,7 @@ def render_text(rows: list[Row]) -> str:
     """The board as plain text lines."""
     out = []
     for r in rows:
-        when = f"（{r.submitted}，{r.timeliness}）" if r.submitted and r.state != NOT_SUBMITTED else ""
+        when = f"（{r.submitted}{'，' + r.timeliness if r.timeliness else ''}）" if r.submitted and r.state != NOT_SUBMITTED else ""
         left = f"剩{r.days_left}天" if r.days_left >= 0 else f"逾期{-r.days_left}天"
         extra = (f"  {r.problems}" if r.problems else "") + (f"  （{STALE_NOTE}）" if r.stale else "")
         out.append(f"{r.agency:<20} {LABELS[r.state]}{when}  截止{r.deadline.isoformat()} {left}  {r.name}{extra}")
