@@ -65,7 +65,7 @@ def demo_agencies(n: int, seed: int = 1) -> list[Agency]:
     members = n - 1
     towns = members // 3
     width = max(3, len(str(n)))
-    out = [DEMO_GOVERNMENT]
+    out = [Agency(DEMO_GOVERNMENT.id, DEMO_GOVERNMENT.name, DEMO_GOVERNMENT.level)]  # a copy: callers rename ids
     for i in range(1, members + 1):
         if i <= members - towns:
             level, k = "县级以上人民政府部门", i
