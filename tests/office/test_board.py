@@ -106,3 +106,12 @@ def test_on_time_or_late_from_the_submission_date(office):
     (params / "2022" / "demo-001.yaml").unlink()
     row = _rows(office, dt.date(2023, 1, 25))["demo-001"]
     assert (row.state, row.timeliness, row.late_days, row.days_left) == ("not_submitted", "", None, 6)
+
+
+def test_days_left_only_while_awaited(office):
+    params, _, _ = office
+    (params / "2022" / "demo-002.yaml").unlink()
+    text = render_text(list(_rows(office, dt.date(2023, 2, 3)).values()))
+    line = {ln.split()[0]: ln for ln in text.splitlines()}
+    assert "截止2023-01-31 逾期3天  示例县财政局（示例）" in line["demo-002"]  # not submitted: overdue
+    assert "截止2023-01-31  示例县教育局（示例）" in line["demo-001"]  # submitted: no countdown

@@ -128,14 +128,23 @@ def board_rows(roster: Roster, year: int, params_dir: str | Path, out_dir: str |
     return rows
 
 
+def _left(r: Row) -> str:
+    """Days left (or overdue) to the deadline: what matters while a report is still awaited."""
+    if r.state != NOT_SUBMITTED:
+        return ""
+    return f"剩{r.days_left}天" if r.days_left >= 0 else f"逾期{-r.days_left}天"
+
+
 def render_text(rows: list[Row]) -> str:
     """The board as plain text lines."""
     out = []
     for r in rows:
-        when = f"（{r.submitted}{'，' + r.timeliness if r.timeliness else ''}）" if r.submitted and r.state != NOT_SUBMITTED else ""
-        left = f"剩{r.days_left}天" if r.days_left >= 0 else f"逾期{-r.days_left}天"
+        timely = f"，{r.timeliness}" if r.timeliness else ""
+        when = f"（{r.submitted}{timely}）" if r.submitted and r.state != NOT_SUBMITTED else ""
+        left = _left(r)
         extra = (f"  {r.problems}" if r.problems else "") + (f"  （{STALE_NOTE}）" if r.stale else "")
-        out.append(f"{r.agency:<20} {LABELS[r.state]}{when}  截止{r.deadline.isoformat()} {left}  {r.name}{extra}")
+        out.append(f"{r.agency:<20} {LABELS[r.state]}{when}  截止{r.deadline.isoformat()}{' ' + left if left else ''}"
+                   f"  {r.name}{extra}")
     counts = "，".join(f"{LABELS[s]} {n}" for s in BOARD_STATES if (n := sum(1 for r in rows if r.state == s)))
     out.append(f"共 {len(rows)} 个单位：{counts}")
     return "\n".join(out) + "\n"
@@ -179,7 +188,7 @@ def render_html(rows: list[Row], year: int, today: dt.date) -> str:
     )
     body = []
     for r in rows:
-        left = f"剩{r.days_left}天" if r.days_left >= 0 else f"逾期{-r.days_left}天"
+        left = _left(r)
         body.append(
             f'<tr data-state="{r.state}" class="{r.state}"><td>{e(r.agency)}</td><td>{e(r.name)}</td>'
             f"<td>{e(r.group)}</td><td>{LABELS[r.state]}{'（' + STALE_NOTE + '）' if r.stale else ''}</td>"
