@@ -44,8 +44,12 @@ def test_names_marked_and_levels_spread():
     agencies = demo_agencies(200, seed=3)
     assert all("示例" in a.name and a.name.endswith("（示例）") for a in agencies)
     assert len({a.name for a in agencies}) == 200 and len({a.id for a in agencies}) == 200
-    assert len({a.level for a in agencies}) >= 4
-    assert sum(a.level == "县级以上人民政府部门" for a in agencies) > 100
+    assert len({a.level for a in agencies}) == 4
+    gov, *members = agencies
+    assert (gov.id, gov.level, gov.parent) == ("demo-gov", "县级政府", None)
+    assert {a.parent for a in members} == {"demo-gov"}
+    assert sum(a.level == "县级以上人民政府部门" for a in members) == 133  # 199 split 2:1
+    assert sum(a.level in ("乡镇人民政府", "街道办事处") for a in members) == 66
 
 
 def test_sizes_mostly_small_a_few_large():
@@ -89,7 +93,8 @@ def test_year_to_year_rolls_forward(reports):
 
 def test_narrative_dates_and_fee_sentence(reports):
     for (y, a), r in reports.items():
-        assert r.published < dt.date(y + 1, 1, 31)
+        # departments and towns by 31 January, the county government by 20 February (rule P1)
+        assert r.published < (dt.date(y + 1, 2, 20) if a == "demo-gov" else dt.date(y + 1, 1, 31))
         assert all(r.section_text(s) for s in ("s1", "s5", "s6"))
         assert f"{y}年1月1日" in r.preamble and f"{y}年12月31日" in r.preamble
         assert str(r.value("t3.new_received.total")) + "件" in r.section_text("s1")
@@ -124,3 +129,86 @@ def test_parse_years_and_cli(tmp_path, capsys):
     assert len(discover(tmp_path / "d")) == 4
     assert main(["demo", "--agencies", "2", "--years", "1999", "--out", str(tmp_path / "e")]) == 2
     assert "1999" in capsys.readouterr().err
+
+
+def test_default_roster_is_a_county_office(tmp_path, capsys):
+    from xxgk.cli import main
+    from xxgk.roster import load_roster
+
+    assert main(["demo", "--years", "2022", "--out", str(tmp_path / "d")]) == 0
+    assert "30 agencies" in capsys.readouterr().out
+    roster = load_roster(tmp_path / "d" / "agencies.yaml")
+    gov = roster["demo-gov"]
+    assert (gov.name, gov.level, gov.parent, gov.group) == ("示例县人民政府（示例）", "县级政府", None, "本级政府")
+    groups = [m.group for m in roster.members.values()]
+    assert groups.count("部门") == 20 and groups.count("乡镇街道") == 9 and len(groups) == 30
+    assert [m.id for m in roster.children("demo-gov")] == [f"demo-{i:03d}" for i in range(1, 30)]
+    assert roster["demo-001"].name == "示例县教育局（示例）" and roster["demo-021"].level == "乡镇人民政府"
+    assert roster["demo-023"].level == "街道办事处" and roster["demo-023"].group == "乡镇街道"
+    assert len(discover(tmp_path / "d")) == 30
+
+
+def test_government_is_the_sum_of_its_members_and_h_sum_checks_it(demo_dir, reports):
+    from xxgk.checks import check_report
+    from xxgk.checks.consolidation import summed_cells
+    from xxgk.params_write import save_params
+
+    gov = reports[(2022, "demo-gov")]
+    members = [f"demo-{i:03d}" for i in range(1, 12)]
+    assert gov.members == members
+    for cid in summed_cells(gov.fmt):
+        vals = [reports[(2022, m)].value(cid) for m in members]
+        assert gov.value(cid) == sum(v for v in vals if v is not None), cid
+    total = gov.value("t3.new_received.total")
+    assert total == sum(reports[(2022, m)].value("t3.new_received.total") for m in members) > 0
+    assert f"新收政府信息公开申请{total}件" in gov.section_text("s1") or f"新收申请{total}件" in gov.section_text("s1")
+    assert [f for f in check_report(gov, params_dir=demo_dir) if f.rule == "H-SUM" and f.status == "fail"] == []
+    # a tampered copy of the consolidated file: H-SUM names the cell and every member's value
+    gov.cells["t3.granted.natural_person"].value += 3
+    tampered = save_params(gov, demo_dir.parent / "tampered" / "2022" / "demo-gov.yaml")
+    for m in members:
+        (tampered.parent / f"{m}.yaml").write_bytes((demo_dir / "2022" / f"{m}.yaml").read_bytes())
+    (f,) = [f for f in check_report(load_params(tampered), params_dir=tampered.parent.parent) if f.rule == "H-SUM"]
+    want = gov.value("t3.granted.natural_person")
+    assert (f.severity, f.status, f.cells) == ("error", "fail", ("t3.granted.natural_person",))
+    assert f"汇总报告为{want}，成员单位之和为{want - 3}" in f.message
+    assert f"demo-001 {reports[(2022, 'demo-001')].value('t3.granted.natural_person')}＋demo-002 " in f.message
+
+
+def test_demo_never_silently_overwrites(tmp_path, capsys):
+    from xxgk.cli import main
+    from xxgk.demo import would_overwrite
+
+    out = tmp_path / "d"
+    assert write_demo(out, 4, [2022]) and would_overwrite(out, 4, [2022]) == []
+    assert len(write_demo(out, 4, [2022], seed=2)) == 4  # its own, untouched output may be replaced
+    edited = out / "2022" / "demo-002.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# 手工修改\n", encoding="utf-8")
+    (out / "2023").mkdir()
+    foreign = out / "2023" / "demo-001.yaml"
+    foreign.write_text("agency: {id: demo-001}\n", encoding="utf-8")
+    roster_before = (out / "agencies.yaml").read_text(encoding="utf-8")
+    assert main(["demo", "--agencies", "5", "--years", "2022-2023", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "xxgk demo: not overwriting existing files" in err and "xxgk demo: xxgk demo" not in err and "--force" in err and "Traceback" not in err
+    assert f"{out / 'agencies.yaml'} (the roster of agencies" in err
+    assert f"{edited} (changed by hand" in err and f"{foreign} (changed by hand" in err
+    assert str(out / "2022" / "demo-001.yaml") not in err  # untouched demo output is not listed
+    assert "# 手工修改" in edited.read_text(encoding="utf-8") and foreign.read_text(encoding="utf-8").startswith("agency")
+    assert (out / "agencies.yaml").read_text(encoding="utf-8") == roster_before
+    # the same roster is no overwrite; only the edited file stands in the way
+    assert would_overwrite(out, 4, [2022]) == [f"{edited} (changed by hand or not written by xxgk demo)"]
+    assert main(["demo", "--agencies", "5", "--years", "2022-2023", "--out", str(out), "--force"]) == 0
+    assert "# 手工修改" not in edited.read_text(encoding="utf-8") and would_overwrite(out, 5, [2022, 2023]) == []
+
+
+def test_rollup_of_the_demo_members_gives_the_demo_government(demo_dir, reports):
+    from xxgk.checks.consolidation import summed_cells
+    from xxgk.office.rollup import consolidate
+    from xxgk.roster import load_roster
+
+    rolled, problems = consolidate(load_roster(demo_dir / "agencies.yaml"), "demo-gov", 2023, demo_dir)
+    gov = reports[(2023, "demo-gov")]
+    assert problems == [] and rolled.members == gov.members
+    assert {c: rolled.value(c) for c in summed_cells(gov.fmt)} == {c: gov.value(c) for c in summed_cells(gov.fmt)}
+    assert rolled.section_text("s1") == gov.section_text("s1")  # the narrative stays the author's

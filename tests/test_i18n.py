@@ -128,10 +128,10 @@ def test_workspace_language_and_lang_en_beats_it(tmp_path, capsys, monkeypatch):
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
     monkeypatch.delenv("XXGK_NO_WORKSPACE", raising=False)
-    assert "示例机关数量，1 至 10000（默认：20）" in _help(["demo", "--help"], capsys)
+    assert "一个年度或年度范围（默认：2019-2024）" in _help(["demo", "--help"], capsys)
     for argv in (["--lang", "en", "demo", "--help"], ["demo", "--help", "--lang", "en"]):
         out = _help(argv, capsys)
-        assert "number of demo agencies, 1 to 10000 (default: 20)" in out and "示例机关数量" not in out
+        assert "a year or a range of years (default: 2019-2024)" in out and "一个年度或年度范围" not in out
 
 
 def test_errors_under_zh_are_chinese_and_exit_2(capsys, monkeypatch):

@@ -67,7 +67,11 @@ def test_wheel_workspace_demo_build_check_ingest(installed, tmp_path):
     ws = tmp_path / "office"
     _run([xxgk, "init", str(ws), "--sample"], tmp_path, env)
     assert (ws / "params" / "2020" / "yuyao-commerce.yaml").is_file() and (ws / "使用说明.md").is_file()
-    _run([xxgk, "demo", "--agencies", "1", "--years", "2021", "--out", "params"], ws, env)
+    # init wrote the sample's roster: demo refuses to replace it unless told to
+    refused = subprocess.run([xxgk, "demo", "--agencies", "1", "--years", "2021", "--out", "params"], cwd=ws, env=env,
+                             capture_output=True, text=True)  # fmt: skip
+    assert refused.returncode == 2 and "agencies.yaml" in refused.stderr and "--force" in refused.stderr
+    _run([xxgk, "demo", "--agencies", "1", "--years", "2021", "--out", "params", "--force"], ws, env)
 
     out = _run([xxgk, "build", "--agency", "yuyao-commerce", "--jobs", "1", "--quiet"], ws / "params", env, 180)
     assert "1 report(s) selected" in out

@@ -11,13 +11,34 @@ from xxgk.workspace import WorkspaceError
 def test_init_writes_a_workspace_that_loads(tmp_path):
     written = workspace.init(tmp_path / "ws", sample=True)
     names = sorted(p.relative_to(tmp_path / "ws").as_posix() for p in written)
-    assert names == [".gitignore", "params/2020/yuyao-commerce.yaml", "xxgk.toml", "使用说明.md"]
+    assert names == [".gitignore", "params/2020/yuyao-commerce.yaml", "params/agencies.yaml", "xxgk.toml", "使用说明.md"]
     ws = workspace.load(tmp_path / "ws" / "xxgk.toml")
     assert ws.params == (tmp_path / "ws" / "params").resolve() and ws.out == (tmp_path / "ws" / "build").resolve()
     assert ws.formats == ("html", "pdf") and ws.language == "zh" and ws.template is None
     assert "build/" in (tmp_path / "ws" / ".gitignore").read_text()
     with pytest.raises(WorkspaceError, match="already exists"):
         workspace.init(tmp_path / "ws")
+
+
+def test_init_writes_the_roster(tmp_path):
+    from xxgk.params import discover, load_params
+    from xxgk.roster import check_params_agencies, load_roster
+
+    workspace.init(tmp_path / "s", sample=True)
+    roster = load_roster(tmp_path / "s" / "params" / "agencies.yaml")
+    assert [(m.id, m.name, m.level, m.parent, m.group) for m in roster.members.values()] == [
+        ("yuyao", "余姚市人民政府", "县级政府", None, "本级政府"),
+        ("yuyao-commerce", "余姚市商务局", "县级以上人民政府部门", "yuyao", "部门")]  # fmt: skip
+    assert check_params_agencies(roster, discover(tmp_path / "s" / "params")) == []
+    sample = load_params(tmp_path / "s" / "params" / "2020" / "yuyao-commerce.yaml", roster.agencies())
+    assert sample.agency.parent == "yuyao"
+    workspace.init(tmp_path / "e")
+    text = (tmp_path / "e" / "params" / "agencies.yaml").read_text(encoding="utf-8")
+    assert "# Example:" in text and "余姚市人民政府" in text  # commented, as a guide
+    assert load_roster(tmp_path / "e" / "params" / "agencies.yaml").members == {}
+    # the office commands accept the empty roster: nobody to chase yet
+    assert cli.main(["status", "--year", "2022", "--params", str(tmp_path / "e" / "params"),
+                     "--out", str(tmp_path / "e" / "build")]) == 0  # fmt: skip
 
 
 def test_found_from_a_subdirectory(tmp_path):

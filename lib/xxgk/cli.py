@@ -198,13 +198,16 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--params", default="params", metavar="DIR", help=_(PARAMS_HELP))
 
     d = sub.add_parser("demo", help=_("write synthetic, consistent params files (agency names marked 示例)"))
-    d.add_argument("--agencies", type=_bounded(1, 10_000), default=20,
-                   help=_("number of demo agencies, 1 to 10000 (default: 20)"))  # fmt: skip
+    d.add_argument("--agencies", type=_bounded(1, 10_000), default=30,
+                   help=_("number of demo agencies, 1 to 10000, the county government demo-gov included "
+                          "(default: 30 = the government, 20 departments, 9 towns)"))  # fmt: skip
     d.add_argument("--years", default="2019-2024", help=_("a year or a range of years (default: 2019-2024)"))
     d.add_argument("--out", default="demo-params", metavar="DIR",
                    help=_("directory for the params files and the roster agencies.yaml (default: demo-params)"))  # fmt: skip
     d.add_argument("--seed", type=_bounded(0, 2**32 - 1), default=1,
                    help=_("random seed; the same seed gives the same files (default: 1)"))  # fmt: skip
+    d.add_argument("--force", action="store_true",
+                   help=_("overwrite an existing roster and params files changed by hand"))  # fmt: skip
 
     office_cli.add_parsers(sub)  # forms, collect, status, review, rollup
     _add_reach_commands(sub)

@@ -8,14 +8,18 @@ Output is deterministic for a given seed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import random
 import re
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+from xxgk.demo_text import narrative, poisson
 from xxgk.errors import UserError
 from xxgk.formats import format_for_year
+from xxgk.i18n import _
 from xxgk.model import Agency, Cell, Report, Signature
 from xxgk.params import params_path
 from xxgk.params_write import save_params
@@ -26,16 +30,11 @@ DEPARTMENTS = (
     "商务局", "文化广电旅游局", "卫生健康委员会", "市场监督管理局", "人力资源和社会保障局", "民政局",
     "司法局", "应急管理局", "统计局", "医疗保障局", "水利局", "审计局", "发展和改革委员会",
 )  # fmt: skip
-GOVERNMENT_LEVELS = ("乡镇人民政府", "街道办事处", "县级政府", "地市级政府", "省级政府")
 APPLICANTS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org")
 APPLICANT_WEIGHTS = (82, 9, 1, 1, 3, 4)
 WITHHELD = ("state_secret", "prohibited", "security", "third_party", "internal", "process", "enforcement", "inquiry")
 UNAVAILABLE = ("not_held", "needs_creation", "unclear")
 REJECTED = ("petition", "repeated", "publication", "excessive", "confirmation")
-FOCUS = (
-    "财政预决算", "重大建设项目", "公共资源配置", "社会公益事业", "行政执法公示", "“放管服”改革", "惠企政策",
-    "民生实事项目", "乡村振兴", "安全生产", "生态环境保护", "营商环境优化", "就业创业", "养老服务",
-)  # fmt: skip
 
 
 def parse_years(text: str) -> list[int]:
@@ -56,49 +55,32 @@ def parse_years(text: str) -> list[int]:
     return sorted(years)
 
 
+DEMO_GOVERNMENT = Agency("demo-gov", "示例县人民政府（示例）", "县级政府")
+TOWN_LEVELS = ("乡镇人民政府", "街道办事处")
+
+
 def demo_agencies(n: int, seed: int = 1) -> list[Agency]:
-    """N demo agencies: mostly departments, some towns, streets and governments; names marked 示例."""
-    rng = random.Random(f"agencies-{seed}")
-    out = []
-    counts: Counter = Counter()
-    for i in range(1, n + 1):
-        r = rng.random()
-        level = ("县级以上人民政府部门" if r < 0.78 else "乡镇人民政府" if r < 0.88 else "街道办事处" if r < 0.93
-                 else "县级以上人民政府办公厅（室）" if r < 0.95 else "县级政府" if r < 0.98 else "地市级政府")  # fmt: skip
-        counts[level] += 1
-        k = counts[level]
-        if level == "县级以上人民政府部门":
-            name = f"示例市{DEPARTMENTS[k - 1]}（示例）" if k <= len(DEPARTMENTS) else f"示例市第{k}局（示例）"
-        elif level == "乡镇人民政府":
-            name = f"示例县第{k}镇人民政府（示例）"
-        elif level == "街道办事处":
-            name = f"示例区第{k}街道办事处（示例）"
-        elif level == "县级以上人民政府办公厅（室）":
-            name = f"示例第{k}县人民政府办公室（示例）"
-        elif level == "县级政府":
-            name = f"示例第{k}县人民政府（示例）"
+    """N demo agencies: the county government ``demo-gov`` first, then the rest under it split about 2:1 into
+    departments and towns (every third town a 街道); names marked 示例. ``seed`` is kept for the callers."""
+    members = n - 1
+    towns = members // 3
+    width = max(3, len(str(n)))
+    out = [Agency(DEMO_GOVERNMENT.id, DEMO_GOVERNMENT.name, DEMO_GOVERNMENT.level)]  # a copy: callers rename ids
+    for i in range(1, members + 1):
+        if i <= members - towns:
+            level, k = "县级以上人民政府部门", i
+            name = f"示例县{DEPARTMENTS[k - 1]}（示例）" if k <= len(DEPARTMENTS) else f"示例县第{k}局（示例）"
         else:
-            name = f"示例第{k}市人民政府（示例）"
-        out.append(Agency(f"demo-{i:0{max(3, len(str(n)))}d}", name, level, "demo-gov"))
+            k = i - (members - towns)
+            level = TOWN_LEVELS[1] if k % 3 == 0 else TOWN_LEVELS[0]
+            name = f"示例县第{k}街道办事处（示例）" if k % 3 == 0 else f"示例县第{k}镇人民政府（示例）"
+        out.append(Agency(f"demo-{i:0{width}d}", name, level, DEMO_GOVERNMENT.id))
     return out
 
 
 def _multinomial(rng: random.Random, n: int, weights) -> list[int]:
     counts = Counter(rng.choices(range(len(weights)), weights=weights, k=n)) if n > 0 else Counter()
     return [counts[i] for i in range(len(weights))]
-
-
-def _poisson(rng: random.Random, lam: float) -> int:
-    if lam <= 0:
-        return 0
-    if lam > 30:
-        return max(0, round(rng.gauss(lam, lam**0.5)))
-    k, p, limit = 0, 1.0, pow(2.718281828459045, -lam)
-    while True:
-        p *= rng.random()
-        if p <= limit:
-            return k
-        k += 1
 
 
 class _AgencyState:
@@ -126,7 +108,7 @@ def _set(report: Report, table: str, row: str, cols, values) -> None:
 
 def _table3(report: Report, st: _AgencyState) -> dict:
     rng, fmt = st.rng, report.fmt
-    new_total = _poisson(rng, st.size * (3.0 + 0.3 * (report.year - 2019)))
+    new_total = poisson(rng, st.size * (3.0 + 0.3 * (report.year - 2019)))
     new = _multinomial(rng, new_total, APPLICANT_WEIGHTS)
     carried_in = list(st.carry)
     outcome_rows = [r.id for r in fmt.table("t3").rows if r.id not in ("new_received", "carried_over", "total_handled", "carried_forward")]
@@ -178,7 +160,7 @@ def _table4(report: Report, st: _AgencyState) -> dict:
     rng = st.rng
     out = {}
     for row, lam in (("review", 0.05), ("direct_suit", 0.02), ("suit_after_review", 0.01)):
-        n = _poisson(rng, st.size * lam * 3)
+        n = poisson(rng, st.size * lam * 3)
         parts = _multinomial(rng, n, (70, 12, 10, 8))
         _set(report, "t4", row, ("upheld", "corrected", "other", "pending", "total"), [*parts, n])
         out[row] = n
@@ -194,19 +176,19 @@ def _table2(report: Report, st: _AgencyState) -> dict:
             if row == "regulations" and not st.makes_rules:
                 issued = repealed = 0
             else:
-                issued = _poisson(rng, 1.5 + s**0.5 * (0.5 if row == "regulations" else 1.5))
-                repealed = min(st.in_force[row], _poisson(rng, 0.3 + s**0.5 * 0.5))
+                issued = poisson(rng, 1.5 + s**0.5 * (0.5 if row == "regulations" else 1.5))
+                repealed = min(st.in_force[row], poisson(rng, 0.3 + s**0.5 * 0.5))
             st.in_force[row] += issued - repealed
             _set(report, "t2", row, ("issued", "repealed", "in_force"), (issued, repealed, st.in_force[row]))
             facts[row] = issued
         for row, lam in (("licensing", 120), ("punishment", 40), ("coercion", 4)):
-            _set(report, "t2", row, ("decisions",), (_poisson(rng, s * lam),))
+            _set(report, "t2", row, ("decisions",), (poisson(rng, s * lam),))
         amount = Decimal(round(rng.lognormvariate(2.0, 1.5) * s, 4)).quantize(Decimal("0.0001")) if rng.random() < 0.6 else Decimal(0)
         report.cells["t2.fees.amount"] = Cell.of(int(amount) if amount == amount.to_integral_value() else amount.normalize())
         return facts
     facts = {}
     for row in ("regulations", "normative_documents"):
-        made = 0 if row == "regulations" and not st.makes_rules else _poisson(rng, 1.0 + s**0.5 * 1.5)
+        made = 0 if row == "regulations" and not st.makes_rules else poisson(rng, 1.0 + s**0.5 * 1.5)
         published = made
         st.in_force[row] += published
         _set(report, "t2", row, ("made", "published", "total_published"), (made, published, st.in_force[row]))
@@ -215,127 +197,14 @@ def _table2(report: Report, st: _AgencyState) -> dict:
         prior = st.items[row] + st.changes.get(row, 0)
         change = rng.choice((-2, -1, 0, 0, 0, 1, 2, 3)) if prior > 3 else rng.choice((0, 0, 1, 2))
         st.items[row], st.changes[row] = prior, change
-        values = (prior, change) if row == "fees" else (prior, change, _poisson(rng, s * lam))
+        values = (prior, change) if row == "fees" else (prior, change, poisson(rng, s * lam))
         cols = ("prior_items", "change") if row == "fees" else ("prior_items", "change", "decisions")
         _set(report, "t2", row, cols, values)
-    projects = _poisson(rng, s * 6)
+    projects = poisson(rng, s * 6)
     amount = Decimal(round(projects * rng.uniform(5, 80), 4)).quantize(Decimal("0.0001")) if projects else Decimal(0)
     report.cells["t2.procurement.projects"] = Cell.of(projects)
     report.cells["t2.procurement.amount"] = Cell.of(int(amount) if amount == amount.to_integral_value() else amount.normalize())
     return facts
-
-
-# ------------------------------------------------------------------ narrative
-
-_OPEN = (
-    "{y}年，{me}坚持以公开为常态、不公开为例外，围绕{f1}、{f2}等重点领域，通过门户网站、政务新媒体等渠道及时发布政府信息，"
-    "同步做好政策文件解读，全年主动公开政府信息{pub}条。",
-    "{me}将主动公开作为{y}年政务公开的首要任务，动态调整主动公开基本目录，重点加强{f1}信息和{f2}信息的发布，"
-    "累计发布各类信息{pub}条，确保群众看得到、看得懂。",
-    "{y}年，{me}细化主动公开工作清单，按照“谁制作、谁公开”原则压实科室责任，在{f1}、{f2}方面推出专题栏目，"
-    "主动公开信息{pub}条，图文解读和政策问答同步上线。",
-    "围绕年度中心工作，{me}持续深化{f1}领域信息公开，扩大{f2}相关信息的公开范围，{y}年共发布信息{pub}条，"
-    "并对涉及群众切身利益的政策开展多形式解读。",
-    "{y}年，{me}聚焦{f1}和{f2}，坚持“应公开、尽公开”，对拟公开信息逐条审核后发布，全年主动公开政府信息{pub}条，"
-    "发布时效较上年进一步提高。",
-)
-_REQUEST = (
-    "{y}年，{me}新收政府信息公开申请{new}件，上年结转{cin}件，已办结{done}件，结转下年度继续办理{fwd}件。"
-    "所有申请均在法定期限内答复，答复文书格式规范、告知事项完整。",
-    "依申请公开方面，{me}严格执行登记、承办、审核、答复、归档流程，{y}年共新收申请{new}件，上年结转{cin}件，"
-    "办结{done}件，另有{fwd}件结转下年度继续办理。",
-    "{me}完善依申请公开工作机制，法制审核全程参与答复把关。{y}年新收政府信息公开申请{new}件，上年结转{cin}件，"
-    "全年办结{done}件，结转下年度继续办理{fwd}件。",
-    "{y}年，{me}进一步畅通线上、线下申请渠道，及时更新政府信息公开指南。全年新收申请{new}件，上年结转{cin}件，"
-    "办结{done}件，结转下年度{fwd}件，未发生超期答复情况。",
-)
-_MANAGE = (
-    "严格落实公开前保密审查和合法性审查，对拟公开文件逐件明确公开属性，{y}年未发生泄密或不当公开事件。",
-    "组织开展规范性文件清理，对已废止、失效文件在网站上作出明确标注，保证公开文件的准确性和时效性。",
-    "建立政府信息公开台账，定期核对已公开信息，及时更新失效内容，全年信息管理工作平稳有序。",
-    "修订本机关政府信息公开审查办法，明确“先审查、后公开”和“一事一审”要求，审查记录留存备查。",
-    "梳理{y}年度政策文件和业务数据，分类纳入政府信息管理目录，实现信息来源可溯、去向可查。",
-)
-_PLATFORM = (
-    "持续加强政府信息公开平台建设，优化门户网站政府信息公开专栏，做好栏目内容保障，网站全年安全平稳运行。",
-    "推进政府信息公开平台集约化建设，统一栏目设置和内容标准，政务新媒体与门户网站协同发布。",
-    "完善政府信息公开专栏检索和导航功能，提升移动端浏览体验，方便公众查阅获取信息。",
-    "对政府信息公开平台开展常态化巡查，对错链、断链和空白栏目及时整改，平台可用性进一步提升。",
-)
-_OVERSIGHT = (
-    "将政务公开工作纳入年度绩效考核，主要负责同志专题研究部署，分管负责同志具体抓落实，{y}年未发生责任追究情况。",
-    "组织政务公开业务培训，邀请专家讲解《条例》要点和依申请公开答复规范，工作人员业务水平有所提升。",
-    "建立政务公开工作自查制度，每季度开展一次检查，对发现的问题建立清单、限期整改，监督保障机制不断健全。",
-    "认真接受社会评议和上级检查，对反馈意见逐条研究、逐项落实，政务公开工作质量持续提高。",
-)
-_GOVERNMENT = (
-    "工作考核、社会评议和责任追究结果情况：{y}年将政务公开纳入对下级单位的年度考核，开展社会评议，未发生责任追究情况。",
-    "工作考核、社会评议和责任追究结果情况：组织开展年度政务公开考核和第三方社会评议，结果通报各单位，全年无责任追究事项。",
-)
-_PROBLEMS = (
-    "政策解读的形式还比较单一，图解、视频等群众喜闻乐见的解读方式运用不多",
-    "部分科室对主动公开的认识不够到位，信息报送的及时性有待提高",
-    "依申请公开答复的说理性还需加强，个别答复告知内容不够具体",
-    "政府信息公开平台部分栏目更新频率不高，内容不够丰富",
-    "政务公开队伍人员变动较多，专业化水平与工作要求还有差距",
-    "重点领域信息公开的深度不够，公众关注的数据类信息发布偏少",
-    "政务新媒体与门户网站的信息联动不够紧密，互动回应还不充分",
-)
-_MEASURES = (
-    "丰富解读形式，对重要政策同步推出图解、问答和短视频解读",
-    "建立信息报送提醒和通报机制，将信息公开时效纳入科室考核",
-    "加强依申请公开答复审核，定期开展案例研讨，提高答复规范性",
-    "开展平台栏目梳理，明确各栏目责任科室和更新时限",
-    "举办政务公开专题培训，组织业务骨干参加上级业务交流",
-    "围绕群众关切扩大数据开放范围，按季度发布重点领域统计信息",
-    "推动政务新媒体与门户网站协同发布，及时回应网民留言和咨询",
-)
-
-
-def _pick(pool, key: int):
-    return pool[key % len(pool)]
-
-
-def _narrative(report: Report, st: _AgencyState, t3: dict, t4: dict) -> None:
-    y, me = report.year, "本机关"
-    k = y + st.offset  # rotates every paragraph from one year to the next (X-SIMILAR)
-    rng = st.rng
-    f1, f2 = FOCUS[k % len(FOCUS)], FOCUS[(k * 3 + 5) % len(FOCUS)]
-    pub = max(5, _poisson(rng, 40 + st.size * 60))
-    request = _pick(_REQUEST, k).format(y=y, me=me, new=t3["new"], cin=t3["carried_in"], done=t3["handled"], fwd=t3["forward"])
-    if t3["handled"]:
-        request += (f"办理结果中，予以公开{t3['granted']}件，部分公开{t3['partly']}件，不予公开{t3['withheld']}件，"
-                    f"无法提供{t3['unavailable']}件，不予处理{t3['rejected']}件。")  # fmt: skip
-    lit = t4["direct_suit"] + t4["suit_after_review"]
-    review = (f"全年因政府信息公开被申请行政复议{t4['review']}件、提起行政诉讼{lit}件。" if t4["review"] or lit
-              else "全年未发生因政府信息公开被申请行政复议或提起行政诉讼的情况。")  # fmt: skip
-    oversight = _pick(_OVERSIGHT, k).format(y=y)
-    if report.agency.level in GOVERNMENT_LEVELS:
-        oversight += _pick(_GOVERNMENT, k).format(y=y)
-    report.sections["s1"] = "\n\n".join((
-        "（一）主动公开方面。" + _pick(_OPEN, k).format(y=y, me=me, f1=f1, f2=f2, pub=pub),
-        "（二）依申请公开方面。" + request + review,
-        "（三）政府信息管理方面。" + _pick(_MANAGE, k + 1).format(y=y),
-        "（四）政府信息公开平台建设方面。" + _pick(_PLATFORM, k + 2),
-        "（五）监督保障方面。" + oversight,
-    ))  # fmt: skip
-    problems = [_pick(_PROBLEMS, k), _pick(_PROBLEMS, k + 3)]
-    measures = [_pick(_MEASURES, k), _pick(_MEASURES, k + 3), _pick(_MEASURES, k + 5)]
-    report.sections["s5"] = "\n\n".join((
-        f"{y}年，{me}政府信息公开工作取得一定成效，但仍存在一些问题：一是{problems[0]}；二是{problems[1]}。",
-        f"针对上述问题，{y + 1}年将重点做好以下改进：（一）{measures[0]}；（二）{measures[1]}；（三）{measures[2]}。"
-        f"同时对{y}年整改措施落实情况开展跟踪检查，确保改进措施见到实效。",
-    ))  # fmt: skip
-    if report.format_id == "2021":
-        fee = rng.choice((0, 0, 0, 0, 100, 250, 400)) if st.size > 3 else 0
-        report.sections["s6"] = (f"{y}年，{me}未收取信息处理费。" if not fee
-                                 else f"{y}年，{me}依据《政府信息公开信息处理费管理办法》收取信息处理费{fee}元。")  # fmt: skip
-        if rng.random() < 0.3:
-            report.sections["s6"] += "无其他需要报告的事项。"
-    else:
-        report.sections["s6"] = rng.choice(("无其他需要报告的事项。", f"{y}年度无其他需要报告的事项。"))
-    for sid in ("s2", "s3", "s4"):
-        report.sections.setdefault(sid, "")
 
 
 def demo_report(st: _AgencyState, year: int) -> Report:
@@ -356,45 +225,148 @@ def demo_report(st: _AgencyState, year: int) -> Report:
     t3 = _table3(report, st)
     t4 = _table4(report, st)
     report.complete_cells()
-    _narrative(report, st, t3, t4)
+    narrative(report, st, t3, t4)
+    return report
+
+
+def _facts(report: Report) -> tuple[dict, dict]:
+    """The 表三/表四 totals the narrative states, read back from a report's cells."""
+    rows = [r.id for r in report.fmt.table("t3").rows]
+
+    def total(pred) -> int:
+        return sum(report.value(f"t3.{r}.total") or 0 for r in rows if pred(r))
+
+    t3 = {"new": report.value("t3.new_received.total"), "carried_in": report.value("t3.carried_over.total"),
+          "handled": report.value("t3.total_handled.total"), "forward": report.value("t3.carried_forward.total"),
+          "granted": report.value("t3.granted.total"), "partly": report.value("t3.partly_granted.total"),
+          "withheld": total(lambda r: r.startswith("withheld_")),
+          "unavailable": total(lambda r: r.startswith("unavailable_")),
+          "rejected": total(lambda r: r.startswith("rejected_"))}  # fmt: skip
+    t4 = {row: report.value(f"t4.{row}.total") for row in ("review", "direct_suit", "suit_after_review")}
+    return t3, t4
+
+
+def government_report(st: _AgencyState, year: int, totals: dict, members: list[str]) -> Report:
+    """The county government's consolidated report: 表二–表四 the members' cell sums (rule H-SUM), ``members``
+    set, published in February (its deadline is later than its members')."""
+    report = demo_report(st, year)
+    for cid, total in totals.items():
+        report.cells[cid] = Cell.blank() if total is None else Cell.of(total)
+    report.members = list(members)
+    report.published = dt.date(year + 1, 2, st.rng.randrange(2, 19))
+    report.signature = Signature(report.agency.name, report.published)
+    report.preamble += "本报告表二至表四为本级政府所属部门和乡镇（街道）数据汇总。"
+    narrative(report, st, *_facts(report))
     return report
 
 
 def generate(n_agencies: int, years, seed: int = 1):
-    """Yield demo reports, agency by agency, in year order."""
-    for i, agency in enumerate(demo_agencies(n_agencies, seed), 1):
+    """Yield demo reports, agency by agency, in year order; the government (consolidating the others) last."""
+    from xxgk.checks.consolidation import cell_sum, summed_cells
+
+    gov, *members = demo_agencies(n_agencies, seed)
+    sums: dict[int, dict] = {}
+    for i, agency in enumerate(members, 1):
         st = _AgencyState(agency, random.Random(f"demo-{seed}-{i}"))
         for year in sorted(years):
-            yield demo_report(st, year)
-
-
-DEMO_GOVERNMENT = Agency("demo-gov", "示例县人民政府（示例）", "县级政府")
+            report = demo_report(st, year)
+            acc = sums.setdefault(year, {})
+            for cid in summed_cells(report.fmt):
+                acc[cid] = cell_sum((acc.get(cid), report.value(cid)))
+            yield report
+    st = _AgencyState(gov, random.Random(f"demo-{seed}-gov"))
+    ids = [a.id for a in members]
+    for year in sorted(years):
+        yield government_report(st, year, sums[year], ids) if members else demo_report(st, year)
 
 
 def demo_roster(n_agencies: int, seed: int = 1) -> str:
-    """The office roster of the demo: the county government and every demo agency under it."""
+    """The office roster of the demo: the county government (本级政府), its departments (部门) and towns (乡镇街道)."""
     from xxgk.roster import Member, dump_roster
 
-    towns = ("乡镇人民政府", "街道办事处")
-    members = [Member(DEMO_GOVERNMENT.id, DEMO_GOVERNMENT.name, DEMO_GOVERNMENT.level, group="本级政府")]
-    members += [Member(a.id, a.name, a.level, a.parent, group="乡镇街道" if a.level in towns else "部门")
-                for a in demo_agencies(n_agencies, seed)]  # fmt: skip
-    return dump_roster(members)
+    def group(a: Agency) -> str:
+        return "本级政府" if a.parent is None else "乡镇街道" if a.level in TOWN_LEVELS else "部门"
+
+    return dump_roster([Member(a.id, a.name, a.level, a.parent, group=group(a)) for a in demo_agencies(n_agencies, seed)])
 
 
-def write_demo(out: str | Path, n_agencies: int, years, seed: int = 1) -> list[Path]:
-    """Write demo params files to ``<out>/<year>/<agency>.yaml`` and the roster ``<out>/agencies.yaml``."""
+# ------------------------------------------------------------------ writing, never over someone's work
+
+RECORD_NAME = ".demo.json"
+RECORD_SCHEMA = "xxgk.demo/1"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _load_record(out: Path) -> dict[str, str]:
+    """What ``xxgk demo`` last wrote into ``out``: relative path → SHA-256 (empty when unreadable or absent)."""
+    try:
+        doc = json.loads((out / RECORD_NAME).read_text(encoding="utf-8"))
+        return dict(doc["written"]) if doc.get("schema") == RECORD_SCHEMA else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def written_by_demo(params_file: str | Path) -> bool:
+    """Whether a params file ``<out>/<year>/<agency>.yaml`` is exactly as ``xxgk demo`` wrote it (not a hand edit)."""
+    path = Path(params_file)
+    out = path.parent.parent
+    try:
+        return _load_record(out).get(path.relative_to(out).as_posix()) == _digest(path)
+    except OSError:
+        return False
+
+
+def would_overwrite(out: str | Path, n_agencies: int, years, seed: int = 1) -> list[str]:
+    """What writing the demo into ``out`` would destroy: a different existing roster, and every existing params file
+    that ``xxgk demo`` did not write or that was changed since (by hand, by collect, by rollup)."""
+    from xxgk.roster import roster_path
+
+    out = Path(out)
+    record = _load_record(out)
+    found = []
+    roster = roster_path(out)
+    if roster.is_file() and roster.read_text(encoding="utf-8") != demo_roster(n_agencies, seed):
+        found.append(_("{path} (the roster of agencies, different from the demo's)").format(path=roster))
+    for a in demo_agencies(n_agencies, seed):
+        for year in sorted(years):
+            path = params_path(out, year, a.id)
+            if path.is_file() and record.get(path.relative_to(out).as_posix()) != _digest(path):
+                found.append(_("{path} (changed by hand or not written by xxgk demo)").format(path=path))
+    return found
+
+
+def write_demo(out: str | Path, n_agencies: int, years, seed: int = 1, force: bool = False) -> list[Path]:
+    """Write demo params files to ``<out>/<year>/<agency>.yaml`` and the roster ``<out>/agencies.yaml``; UserError
+    listing what would be overwritten (see ``would_overwrite``) unless ``force``."""
     from xxgk.params_write import write_text_atomic
+    from xxgk.roster import roster_path
 
-    write_text_atomic(Path(out) / "agencies.yaml", demo_roster(n_agencies, seed))
-    return [save_params(r, params_path(out, r.year, r.agency.id)) for r in generate(n_agencies, years, seed)]
+    out = Path(out)
+    if not force and (lost := would_overwrite(out, n_agencies, years, seed)):
+        shown = "\n  ".join(lost[:20]) + (_("\n  … ({n} in total)").format(n=len(lost)) if len(lost) > 20 else "")
+        raise UserError(_("not overwriting existing files in {out}:\n  {files}\nchoose another --out, or "
+                          "replace them with --force").format(out=out, files=shown))  # fmt: skip
+    record = _load_record(out)
+    paths = [write_text_atomic(roster_path(out), demo_roster(n_agencies, seed))]
+    for report in generate(n_agencies, years, seed):
+        paths.append(save_params(report, params_path(out, report.year, report.agency.id)))
+    for p in paths:
+        record[p.relative_to(out).as_posix()] = _digest(p)
+    doc = {"schema": RECORD_SCHEMA, "written": dict(sorted(record.items()))}
+    write_text_atomic(out / RECORD_NAME, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    return paths[1:]
 
 
 def main(args) -> int:
     """``xxgk demo --agencies N --years 2019-2024 --out DIR --seed S``."""
     if args.agencies < 1:
-        raise UserError("--agencies: expected at least 1")
+        raise UserError(_("--agencies: expected at least 1"))
     years = parse_years(args.years)
-    paths = write_demo(args.out, args.agencies, years, args.seed)
-    print(f"wrote {len(paths)} demo params files ({args.agencies} agencies × {len(years)} years) to {args.out}")
+    paths = write_demo(args.out, args.agencies, years, args.seed, force=getattr(args, "force", False))
+    print(_("wrote {n} demo params files ({agencies} agencies × {years} years) and the roster agencies.yaml to {out}; "
+            "demo-gov is the consolidated report of the others").format(
+        n=len(paths), agencies=args.agencies, years=len(years), out=args.out))  # fmt: skip
     return 0

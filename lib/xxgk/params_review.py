@@ -89,3 +89,27 @@ def dump_office(report: Report, quote) -> list[str]:
             if rv.at:
                 out.append(f"    at: {rv.at.isoformat()}")
     return out
+
+
+def peek_members(path) -> list[str]:
+    """The ``members:`` of a params file without loading the report (empty when absent or unreadable): what makes
+    a consolidated report depend on its members' files."""
+    import re
+    from pathlib import Path
+
+    from xxgk.errors import UserError
+    from xxgk.params_reader import compose
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        if not re.search(r"^members[ \t]*:", text, re.M):
+            return []
+        _, root = compose(text, str(path))
+    except (OSError, UnicodeDecodeError, UserError):
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, node in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "members" and isinstance(node, yaml.SequenceNode):
+            return [str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode)]
+    return []

@@ -153,9 +153,34 @@ GUIDE = """\
 - `xxgk new --agency 机构代码 --year 年度`：以上一年的参数文件为基础开始新一年的报告。
 - `xxgk ingest 报告.pdf`：把已发布的报告（PDF、HTML、Word、Excel 表格、文本）读回参数文件。
 - `xxgk form --year 年度`：生成官方格式的 Excel 填报表。
+- `params/agencies.yaml`：本办管理的全部单位名册（代码、全称、层级、上级、联系方式、类别）。有了名册，
+  `xxgk forms --year 年度 -o 填报表` 为每个单位生成预填的填报表，`xxgk collect 回收文件夹 --year 年度` 读回，
+  `xxgk status --year 年度` 查看谁未报送、谁有错误，`xxgk rollup --agency 上级代码 --year 年度` 汇总本级政府报告。
 
 每个命令的说明：`xxgk 命令 --help`。
 """
+
+
+EMPTY_ROSTER = """\
+# xxgk office roster: every agency the office oversees, one line each (id, full name, level, parent, contact, group).
+# Used by xxgk forms / collect / status / rollup; params files may then omit the agency's name, level and parent.
+# level: 县级以上人民政府部门, 县级以上人民政府办公厅（室）, 乡镇人民政府, 街道办事处, 县级政府, 地市级政府, 省级政府,
+#        垂直管理系统; parent: the id of the agency it reports to (a consolidated report sums its children).
+# Example:
+#   - {id: yuyao, name: 余姚市人民政府, level: 县级政府, group: 本级政府}
+#   - {id: yuyao-commerce, name: 余姚市商务局, level: 县级以上人民政府部门, parent: yuyao, group: 部门}
+agencies: []
+"""
+
+
+def sample_roster() -> str:
+    """The roster of ``xxgk init --sample``: the sample agency (余姚市商务局) and its parent 余姚市人民政府."""
+    from xxgk.params import load_params
+    from xxgk.roster import Member, dump_roster
+
+    a = load_params(sample_params()).agency
+    return dump_roster([Member("yuyao", "余姚市人民政府", "县级政府", group="本级政府"),
+                        Member(a.id, a.name, a.level, a.parent, group="部门")])  # fmt: skip
 
 
 def init(directory: str | Path, sample: bool = False, language: str = "zh") -> list[Path]:
@@ -167,6 +192,7 @@ def init(directory: str | Path, sample: bool = False, language: str = "zh") -> l
     written = []
     files = {FILENAME: CONFIG.format(jobs=min(os.cpu_count() or 1, 4), language=f'"{language}"'),
              ".gitignore": GITIGNORE, "使用说明.md": GUIDE}  # fmt: skip
+    files["params/agencies.yaml"] = sample_roster() if sample else EMPTY_ROSTER
     if sample:
         files["params/2020/yuyao-commerce.yaml"] = sample_params().read_text(encoding="utf-8")
     for name, text in files.items():

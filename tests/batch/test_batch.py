@@ -21,7 +21,7 @@ NOTEBOOK = os.path.join(os.path.dirname(__file__), "..", "..", "notebooks", "rep
 
 @pytest.fixture
 def params(tmp_path):
-    write_demo(tmp_path / "params", 3, [2021, 2022], seed=2)
+    write_demo(tmp_path / "params", 3, [2021, 2022], seed=2)  # demo-001, demo-002 and demo-gov, their sum
     return tmp_path / "params"
 
 
@@ -41,7 +41,7 @@ def test_select_globs(params):
 
 
 @pytest.mark.parametrize(("agency", "year", "words"), [
-    ("nope", "2021", ["unknown agency 'nope'", "demo-001, demo-002, demo-003"]),
+    ("nope", "2021", ["unknown agency 'nope'", "demo-001, demo-002, demo-gov"]),
     ("demo-001", "2030", ["unknown year '2030'", "2021, 2022"]),
     ("x*", "*", ["no agency matches 'x*'"]),
 ])  # fmt: skip
@@ -57,7 +57,7 @@ def test_cli_refuses_unknown_agency_with_exit_2(params, tmp_path, capsys):
 
     code = main(["build", "--params", str(params), "--out", str(tmp_path / "b"), "--agency", "nope", "--year", "2021"])
     err = capsys.readouterr().err
-    assert code == 2 and "unknown agency 'nope'" in err and "demo-003" in err and "Traceback" not in err
+    assert code == 2 and "unknown agency 'nope'" in err and "demo-gov" in err and "Traceback" not in err
     code = main(["build", "--params", str(params), "--out", str(tmp_path / "b"), "--formats", "html,xls"])
     assert code == 2 and "xls" in capsys.readouterr().err
     assert main(["build", "--params", str(tmp_path / "missing"), "--out", str(tmp_path / "b")]) == 2
@@ -81,15 +81,18 @@ def test_incremental_plan(params, tmp_path):
     _pretend_built(first, manifest, out)
     again = _plan(params, out, Manifest(out))
     assert not again.todo and len(again.fresh) == 6
-    # a changed params file: that report and the later years of the same agency (they read it)
+    # a changed params file: that report, the later years of the same agency (they read it) and the consolidated
+    # report of that year (H-SUM reads its members)
     p = params / "2021" / "demo-002.yaml"
-    p.write_text(p.read_text(encoding="utf-8").replace("示例市财政局", "示例市财政局X"), encoding="utf-8")
-    assert sorted(j.key for j in _plan(params, out, Manifest(out)).todo) == ["2021/demo-002", "2022/demo-002"]
+    p.write_text(p.read_text(encoding="utf-8").replace("示例县财政局", "示例县财政局X"), encoding="utf-8")
+    todo = _plan(params, out, Manifest(out)).todo
+    assert sorted(j.key for j in todo) == ["2021/demo-002", "2021/demo-gov", "2022/demo-002"]
+    assert next(j for j in todo if j.agency == "demo-gov").inputs["members"] != "-"
     _pretend_built(_plan(params, out, Manifest(out)), Manifest(out), out)
     # other formats, a missing output, --force
     assert len(_plan(params, out, Manifest(out), formats=("html", "pdf")).todo) == 6
-    (out / "2022" / "demo-003" / "report.html").unlink()
-    assert [j.key for j in _plan(params, out, Manifest(out)).todo] == ["2022/demo-003"]
+    (out / "2022" / "demo-gov" / "report.html").unlink()
+    assert [j.key for j in _plan(params, out, Manifest(out)).todo] == ["2022/demo-gov"]
     assert len(_plan(params, out, Manifest(out), force=True).todo) == 6
     # the template saved after a run in JupyterLab (outputs, execution counts, kernel details) rebuilds nothing
     _pretend_built(_plan(params, out, Manifest(out)), Manifest(out), out)

@@ -51,6 +51,7 @@ def make_params(root: Path, ids: list[str], years=(2022,)) -> Path:
     """Demo params files under chosen agency ids."""
     for report, aid in zip(generate(len(ids), years, seed=4), [i for i in ids for _ in years]):
         report.agency.id = aid
+        report.members = []  # the demo's consolidated report, renamed: its members are gone
         save_params(report, params_path(root, report.year, aid))
     return root
 

@@ -85,9 +85,9 @@ def test_index_page_lists_everything_escaped_and_offline(site):
 
 def test_index_pending_report_without_entry(site):
     params, out, m, found = site
-    del m.reports["2022/demo-004"]
-    rows = index_rows(out, m, found, {(2022, "demo-004"): ("某机关", "街道办事处")})
-    row = next(r for r in rows if r["agency"] == "demo-004" and r["year"] == 2022)
+    del m.reports["2022/demo-003"]
+    rows = index_rows(out, m, found, {(2022, "demo-003"): ("某机关", "街道办事处")})
+    row = next(r for r in rows if r["agency"] == "demo-003" and r["year"] == 2022)
     assert (row["status"], row["name"], row["links"]) == ("pending", "某机关", [])
 
 
@@ -110,8 +110,11 @@ def test_overview_figures():
     ov = build_overview(2022, cur, [r for r in reports if r.year == 2021],
                         {"reports": {"2022/demo-001": {"agency": "demo-001", "year": 2022, "status": "ok", "state": "error",
                                                         "checks": {"errors": 3, "warnings": 0}, "outputs": {"html": "2022/demo-001/report.html"}}}})  # fmt: skip
-    total_new = sum(r.value("t3.new_received.total") for r in cur)
-    assert ov.history[2022]["new"] == total_new and ov.history[2022]["agencies"] == 6
+    # demo-gov is the sum of the other five: counted once, through its members
+    assert [r.agency.id for r in cur if r.members] == ["demo-gov"]
+    total_new = sum(r.value("t3.new_received.total") for r in cur if not r.members)
+    assert total_new == next(r for r in cur if r.members).value("t3.new_received.total")
+    assert ov.history[2022]["new"] == total_new and ov.history[2022]["agencies"] == 5
     assert f"<td class=\"v\">{total_new:,}</td>" in totals_html(ov)
     ranked = rankings_html(ov)
     top = max(cur, key=lambda r: (r.value("t3.new_received.total"), r.agency.id))
@@ -157,7 +160,7 @@ def test_index_filters_work_in_a_real_browser_from_file_url(site):
         page.select_option("#f-year", "")
         page.fill("#f-search", "机关3")
         assert visible() == 1
-        page.fill("#f-search", "demo-004")
+        page.fill("#f-search", "demo-003")
         assert visible() == 2
         browser.close()
     assert all(u.startswith("file:") for u in requests)
@@ -180,3 +183,19 @@ def test_index_links_the_status_boards():
 
     page = render_index([], boards={2022: "2022/status.html", 2021: "2021/status.html"})
     assert '报送情况：<a href="2022/status.html">2022年</a><a href="2021/status.html">2021年</a>' in page
+
+
+def test_saved_document_of_a_consolidated_report_keeps_its_members(tmp_path):
+    import json
+
+    from xxgk.interchange import to_document
+    from xxgk.site.data import document_path
+
+    params = tmp_path / "params"
+    write_demo(params, 3, [2022])
+    gov = load_params(params / "2022" / "demo-gov.yaml")
+    doc = document_path(tmp_path / "out", 2022, "demo-gov")
+    doc.parent.mkdir(parents=True)
+    doc.write_text(json.dumps(to_document(gov), ensure_ascii=False, default=str), encoding="utf-8")
+    (loaded,) = load_reports(tmp_path / "out", [(2022, "demo-gov", params / "2022" / "demo-gov.yaml")])
+    assert loaded.source == str(doc) and loaded.members == ["demo-001", "demo-002"]

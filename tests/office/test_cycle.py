@@ -19,7 +19,7 @@ from xxgk.cli import main as cli
 from xxgk.demo import _AgencyState, demo_report
 from xxgk.errors import UserError
 from xxgk.model import Agency
-from xxgk.office.board import board_rows, render_csv, render_html
+from xxgk.office.board import board_rows, render_csv, render_html, render_text
 from xxgk.office.collect import DUPLICATE, HAND_EDITED, MERGED, UNCHANGED, UNKNOWN, collect
 from xxgk.office.forms import form_identity, write_forms
 from xxgk.office.rollup import consolidate
@@ -153,6 +153,7 @@ def test_the_whole_january(office):
     assert rows[INCONSISTENT].state == "error" and "T3-BAL" in rows[INCONSISTENT].problems
     assert rows[WARNED].state == "warning" and rows[WARNED].problems == "X-VALID-21"
     assert rows["dept-04"].state == "submitted" and rows["dept-04"].submitted == "2023-01-20"
+    assert rows["dept-04"].timeliness == "按时报送" and rows["dept-18"].timeliness == ""
     assert [a for a, r in rows.items() if r.state == "not_submitted"] == ["gov", *sorted(LATE)]
     page = render_html(list(rows.values()), 2022, dt.date(2023, 1, 25))
     assert page.count('data-state="not_submitted"') == 6 and 'value="error" checked' in page
@@ -200,6 +201,7 @@ def test_the_whole_january(office):
     rows = _board(office, dt.date(2023, 2, 7))
     assert rows["dept-18"].submitted == "2023-02-06" and rows["dept-18"].days_left == -7
     assert rows[INCONSISTENT].state == "submitted"
+    assert (rows["dept-18"].timeliness, rows["town-9"].late_days) == ("逾期6天报送", 6)
 
     # consolidation: every cell the sum of the 29 members, checked against a hand computation
     report, problems = consolidate(roster, "gov", 2022, params)
@@ -247,20 +249,38 @@ def test_rollup_blank_only_where_every_member_is_blank(office, tmp_path):
     assert report.provenance["t2.licensing.decisions"].source == f"汇总：town-2 {b.value('t2.licensing.decisions')}"
 
 
-def test_build_shows_explained_and_consolidated(office):
-    """One small real build: the reviewed report's analysis page says 已说明 with the reason; the board says built."""
+def test_build_every_report_and_the_consolidated_one(office):
+    """A real build (HTML only) of all 30 reports of the year: the reviewed report's analysis page says 已说明 with
+    the reason, the consolidated one passes H-SUM, and the board says built / published for the current outputs."""
+    import json
+    import time
+
     from tests.batch.test_batch_run import xxgk
 
     root, params, roster, _ = office
     if not params_path(params, 2022, "gov").is_file():
         pytest.skip("needs test_the_whole_january")
     out = root / "build"
-    r = xxgk("build", "--params", params, "--out", out, "--agency", "[dg][eo]*[7v]", "--year", "2022",
-             "--formats", "html", "--jobs", 2, "--quiet", "--no-site", timeout=300)  # fmt: skip
+    t0 = time.perf_counter()
+    r = xxgk("build", "--params", params, "--out", out, "--year", "2022", "--formats", "html", "--jobs", 2,
+             "--quiet", "--no-site", timeout=300)  # fmt: skip
     assert r.returncode == 0, r.stdout + r.stderr
+    assert "30 report(s) selected" in r.stdout and "30 built, 0 failed" in r.stdout
+    assert time.perf_counter() - t0 < 120
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    assert sorted(k for k in entries if k.startswith("2022/")) == sorted(f"2022/{m}" for m in roster.members)
+    assert all((out / "2022" / m / "report.html").is_file() for m in roster.members)
     page = (out / "2022" / WARNED / "analysis.html").read_text(encoding="utf-8")
     assert "已说明" in page and "年中清理规范性文件1件未计入废止" in page
     assert "H-SUM" not in (out / "2022" / "gov" / "analysis.html").read_text(encoding="utf-8")
+    assert entries["2022/gov"]["checks"]["errors"] == 0
     rows = _board(office, dt.date(2023, 2, 7))
     assert (rows[WARNED].state, rows[WARNED].explained) == ("published", 1)  # built and its date has passed
     assert rows["gov"].state == "incomplete"  # the consolidated report's narrative is still to be written
+    assert not any(x.stale for x in rows.values())
+    assert {x.state for a, x in rows.items() if a != "gov"} <= {"published", "warning", "explained"}
+    # timeliness: the late round came 6 days after the departments' and towns' 31 January
+    assert {rows[a].timeliness for a in LATE} == {"逾期6天报送"}
+    assert rows["dept-01"].timeliness == rows[INCONSISTENT].timeliness == "按时报送"  # judged on the first submission
+    text = render_text(list(rows.values()))
+    assert "（2023-02-06，逾期6天报送）" in text and "共 30 个单位" in text

@@ -27,7 +27,7 @@ OK, FAILED, RUNNING = "ok", "failed", "running"
 _LIB_SUFFIXES = {".py", ".yaml", ".yml", ".j2", ".json", ".css", ".js", ".html", ".tpl", ".ttf", ".otf", ".woff2"}
 #: parts of the package that never run while a report is built (commands, batch orchestration, ingestion,
 #: the site): editing them does not make reports out of date
-NOT_REPORT_INPUTS = ("cli.py", "demo.py", "newyear.py", "ingest/", "site/", "batch/command.py", "batch/plan.py",
+NOT_REPORT_INPUTS = ("cli.py", "demo.py", "demo_text.py", "newyear.py", "ingest/", "site/", "batch/command.py", "batch/plan.py",
                      "batch/progress.py", "batch/executors.py", "batch/manifest.py", "batch/doctor.py")  # fmt: skip
 
 

@@ -14,6 +14,8 @@ from xxgk.errors import UserError, did_you_mean
 from xxgk.formats import formats_digest
 from xxgk.nbclean import notebook_digest
 from xxgk.params import params_path
+from xxgk.params_review import peek_members
+from xxgk.roster import roster_path
 
 _GLOB = set("*?[")
 
@@ -59,8 +61,9 @@ def plan_batch(selected, *, params_dir, out_dir, notebook, formats, timeout: flo
     """Hash each selected report's inputs and compare with the manifest; the out-of-date ones become jobs.
 
     Inputs: the params file, last year's params file (read by the checker), every earlier year of the same
-    agency (the notebook's year-over-year charts), the notebook (its code, not its outputs: ``notebook_digest``),
-    the library, the format data, the formats.
+    agency (the notebook's year-over-year charts), for a consolidated report (``members:``) the same year's params
+    file of every member and the roster (rule H-SUM reads them), the notebook (its code, not its outputs:
+    ``notebook_digest``), the library, the format data, the formats.
     """
     params_dir, out_dir, notebook = Path(params_dir).resolve(), Path(out_dir).resolve(), Path(notebook).resolve()
     common = {"notebook": notebook_digest(notebook), "lib": lib_digest(), "formats_def": formats_digest(),
@@ -80,6 +83,10 @@ def plan_batch(selected, *, params_dir, out_dir, notebook, formats, timeout: flo
         earlier = [f"{y}:{digest(p)}" for y, p in by_agency.get(agency, []) if y < year]
         inputs = {**common, "params": digest(Path(path)), "previous": digest(params_path(params_dir, year - 1, agency)),
                   "earlier": input_hash({"years": earlier}) if earlier else "-"}  # fmt: skip
+        members = peek_members(path)
+        if members:  # a consolidated report is out of date when any member's numbers change
+            inputs["members"] = input_hash({m: digest(params_path(params_dir, year, m)) for m in members}
+                                           | {"roster": digest(roster_path(params_dir))})  # fmt: skip
         inputs["hash"] = input_hash(inputs)
         key = report_key(year, agency)
         if not force and manifest.up_to_date(key, inputs["hash"]):

@@ -26,8 +26,9 @@ BOARD_STATES = (NOT_SUBMITTED, STATE_ERROR, STATE_INCOMPLETE, STATE_WARNING, EXP
                 PUBLISHED)  # fmt: skip
 LABELS = {NOT_SUBMITTED: "未报送", SUBMITTED: "已报送", STATE_ERROR: "有错误", STATE_INCOMPLETE: "不完整",
           STATE_WARNING: "有警告", EXPLAINED_STATE: "已说明", BUILT: "已生成", PUBLISHED: "已公开"}  # fmt: skip
-CSV_COLUMNS = ("agency", "name", "group", "level", "state", "state_label", "submitted", "contact", "deadline",
-               "days_left", "errors", "warnings", "explained", "problems")  # fmt: skip
+CSV_COLUMNS = ("agency", "name", "group", "level", "state", "state_label", "submitted", "timeliness", "late_days",
+               "contact", "deadline", "days_left", "errors", "warnings", "explained", "stale", "problems")  # fmt: skip
+STALE_NOTE = "报告早于其输入，需重新生成"
 
 
 @dataclass
@@ -47,12 +48,42 @@ class Row:
     warnings: int = 0
     explained: int = 0
     problems: str = ""
+    first_submitted: str | None = None  # what timeliness is judged on: the first submission collect merged
+    stale: bool = False  # report.html exists but is older than one of its inputs
+
+    @property
+    def late_days(self) -> int | None:
+        """Days the first submission came after the deadline (0: on time; None: not submitted)."""
+        if not self.first_submitted:
+            return None
+        return max(0, (dt.date.fromisoformat(self.first_submitted) - self.deadline).days)
+
+    @property
+    def timeliness(self) -> str:
+        """按时报送 / 逾期N天报送, empty when not submitted or not through collect."""
+        late = self.late_days
+        return "" if late is None else "按时报送" if late == 0 else f"逾期{late}天报送"
 
 
 def deadline(level: str, year: int) -> dt.date:
     """The statutory deadline of a level's report for ``year`` (the last, error-severity date of rule P1)."""
     month, day = DEADLINES[level][-1][0]
     return dt.date(year + 1, month, day)
+
+
+def inputs_of(path: Path, report) -> list[Path]:
+    """The files a report is built from, as far as the board judges freshness: its params file and, for a
+    consolidated report, every member's params file of the same year."""
+    return [path, *(path.parent / f"{m}.yaml" for m in report.members)]
+
+
+def built_current(html: Path, inputs: list[Path]) -> tuple[bool, bool]:
+    """(built, stale): whether ``html`` exists and is newer than every existing input."""
+    if not html.is_file():
+        return False, False
+    newest = max((p.stat().st_mtime_ns for p in inputs if p.is_file()), default=0)
+    fresh = html.stat().st_mtime_ns > newest
+    return fresh, not fresh
 
 
 def board_rows(roster: Roster, year: int, params_dir: str | Path, out_dir: str | Path,
@@ -82,8 +113,8 @@ def board_rows(roster: Roster, year: int, params_dir: str | Path, out_dir: str |
             row.explained = sum(1 for f in findings if f.status == EXPLAINED)
             row.problems = "；".join(f.rule for f in failed)
             row.state = report_state(findings, report)
+            built, row.stale = built_current(Path(out_dir) / str(year) / m.id / "report.html", inputs_of(path, report))
             if row.state == STATE_CLEAN:
-                built = (Path(out_dir) / str(year) / m.id / "report.html").is_file()
                 if built and report.published and report.published <= today:
                     row.state = PUBLISHED
                 elif built:
@@ -91,18 +122,29 @@ def board_rows(roster: Roster, year: int, params_dir: str | Path, out_dir: str |
                 else:
                     row.state = EXPLAINED_STATE if row.explained else SUBMITTED
             row.submitted = row.submitted or dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+            # judged only on a logged submission: a file's date says when it was last written, not when it arrived
+            row.first_submitted = merged[0]["time"][:10] if merged else None
         rows.append(row)
     return rows
+
+
+def _left(r: Row) -> str:
+    """Days left (or overdue) to the deadline: what matters while a report is still awaited."""
+    if r.state != NOT_SUBMITTED:
+        return ""
+    return f"剩{r.days_left}天" if r.days_left >= 0 else f"逾期{-r.days_left}天"
 
 
 def render_text(rows: list[Row]) -> str:
     """The board as plain text lines."""
     out = []
     for r in rows:
-        when = f"（{r.submitted}）" if r.submitted and r.state != NOT_SUBMITTED else ""
-        left = f"剩{r.days_left}天" if r.days_left >= 0 else f"逾期{-r.days_left}天"
-        extra = f"  {r.problems}" if r.problems else ""
-        out.append(f"{r.agency:<20} {LABELS[r.state]}{when}  截止{r.deadline.isoformat()} {left}  {r.name}{extra}")
+        timely = f"，{r.timeliness}" if r.timeliness else ""
+        when = f"（{r.submitted}{timely}）" if r.submitted and r.state != NOT_SUBMITTED else ""
+        left = _left(r)
+        extra = (f"  {r.problems}" if r.problems else "") + (f"  （{STALE_NOTE}）" if r.stale else "")
+        out.append(f"{r.agency:<20} {LABELS[r.state]}{when}  截止{r.deadline.isoformat()}{' ' + left if left else ''}"
+                   f"  {r.name}{extra}")
     counts = "，".join(f"{LABELS[s]} {n}" for s in BOARD_STATES if (n := sum(1 for r in rows if r.state == s)))
     out.append(f"共 {len(rows)} 个单位：{counts}")
     return "\n".join(out) + "\n"
@@ -120,8 +162,8 @@ def render_csv(rows: list[Row]) -> str:
     w.writerow(CSV_COLUMNS)
     for r in rows:
         w.writerow([_csv_safe(v) for v in (r.agency, r.name, r.group, r.level, r.state, LABELS[r.state], r.submitted,
-                                           r.contact, r.deadline.isoformat(), r.days_left, r.errors, r.warnings,
-                                           r.explained, r.problems)])  # fmt: skip
+                                           r.timeliness, r.late_days, r.contact, r.deadline.isoformat(), r.days_left,
+                                           r.errors, r.warnings, r.explained, int(r.stale), r.problems)])  # fmt: skip
     return buf.getvalue()
 
 
@@ -146,10 +188,11 @@ def render_html(rows: list[Row], year: int, today: dt.date) -> str:
     )
     body = []
     for r in rows:
-        left = f"剩{r.days_left}天" if r.days_left >= 0 else f"逾期{-r.days_left}天"
+        left = _left(r)
         body.append(
             f'<tr data-state="{r.state}" class="{r.state}"><td>{e(r.agency)}</td><td>{e(r.name)}</td>'
-            f"<td>{e(r.group)}</td><td>{LABELS[r.state]}</td><td>{e(r.submitted or '')}</td>"
+            f"<td>{e(r.group)}</td><td>{LABELS[r.state]}{'（' + STALE_NOTE + '）' if r.stale else ''}</td>"
+            f"<td>{e(r.submitted or '')}</td><td>{r.timeliness}</td>"
             f"<td>{e(r.contact or '')}</td><td>{r.deadline.isoformat()}</td><td>{left}</td>"
             f"<td>{r.errors}</td><td>{r.warnings}</td><td>{r.explained}</td><td>{e(r.problems)}</td></tr>"
         )
@@ -160,7 +203,7 @@ def render_html(rows: list[Row], year: int, today: dt.date) -> str:
         ".warning td{background:#fec}.not_submitted td{color:#888}.published td{background:#dfd}</style></head><body>"
         f"<h1>{year}年度政府信息公开工作年度报告报送情况</h1><p>统计日期：{today.isoformat()}，共 {len(rows)} 个单位。</p>"
         f'<p class="filters">{filters}</p><table><thead><tr><th>标识</th><th>单位</th><th>类别</th><th>状态</th>'
-        "<th>报送日期</th><th>联系方式</th><th>法定截止</th><th>剩余</th><th>错误</th><th>警告</th><th>已说明</th>"
+        "<th>报送日期</th><th>报送情况</th><th>联系方式</th><th>法定截止</th><th>剩余</th><th>错误</th><th>警告</th><th>已说明</th>"
         f"<th>问题规则</th></tr></thead><tbody>{''.join(body)}</tbody></table>{_SCRIPT}</body></html>\n"
     )
 

@@ -37,10 +37,13 @@ class CollectState:
         return next((s for s in self.merged(agency_id) if s["digest"] == file_digest), None)
 
     def hand_edited(self, agency_id: str, params_file: Path) -> bool:
-        """Whether an existing params file differs from what collect last wrote (or collect never wrote it)."""
+        """Whether an existing params file differs from what collect last wrote (or collect never wrote it); a file
+        exactly as ``xxgk demo`` wrote it is no hand edit either."""
+        from xxgk.demo import written_by_demo
+
         if not params_file.is_file():
             return False
-        return self.written.get(agency_id) != digest(params_file)
+        return self.written.get(agency_id) != digest(params_file) and not written_by_demo(params_file)
 
     def save(self) -> Path:
         """Write the state file atomically."""

@@ -11,6 +11,7 @@ from xxgk.export import write_csv
 from xxgk.interchange import from_document, to_document
 from xxgk.model import Report
 from xxgk.params import ParamsError, load_params
+from xxgk.params_review import peek_members
 
 DOC_NAME = "report.json"
 DATA_DIR = "data"
@@ -49,7 +50,10 @@ def load_reports(out_dir: str | Path, found, years=None) -> list[Report]:
         params = Path(path) if path is not None else None
         try:
             if doc.is_file() and (params is None or not params.is_file() or doc.stat().st_mtime >= params.stat().st_mtime):
-                out.append(from_document(json.loads(doc.read_text(encoding="utf-8")), str(doc)))
+                report = from_document(json.loads(doc.read_text(encoding="utf-8")), str(doc))
+                if params is not None:  # the document does not carry a consolidated report's members
+                    report.members = peek_members(params)
+                out.append(report)
                 continue
         except (OSError, ValueError, ParamsError):
             pass

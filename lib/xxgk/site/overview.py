@@ -86,12 +86,18 @@ class Overview:
 
 
 def build_overview(year: int, reports: list[Report], earlier: list[Report] = (), manifest: dict | None = None) -> Overview:
-    """Assemble the overview of a year from its reports, earlier years' reports and the build manifest."""
+    """Assemble the overview of a year from its reports, earlier years' reports and the build manifest; a year's
+    totals leave out a consolidated report (``members``) whose members are among that year's reports."""
     rows = []
     for r in sorted(reports, key=lambda r: r.agency.id):
         rows.append({"id": r.agency.id, "name": r.agency.name, "level": r.agency.level, **measures(r)})
     history: dict[int, dict] = {}
+    present: dict[int, set] = {}
     for r in [*earlier, *reports]:
+        present.setdefault(r.year, set()).add(r.agency.id)
+    for r in [*earlier, *reports]:
+        if r.members and present[r.year] & set(r.members):  # a consolidated report: its members already count
+            continue
         t = history.setdefault(r.year, {"agencies": 0, **dict.fromkeys(TOTALS, 0)})
         t["agencies"] += 1
         m = measures(r)
