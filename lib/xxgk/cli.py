@@ -209,7 +209,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--force", action="store_true",
                    help=_("overwrite an existing roster and params files changed by hand"))  # fmt: skip
 
-    office_cli.add_parsers(sub)  # forms, collect, status, review, rollup
+    office_cli.add_parsers(sub, _(PARAMS_HELP))  # forms, collect, status, review, rollup
     _add_reach_commands(sub)
     sub.add_parser("schema", help=_("print the JSON Schema of the interchange document xxgk.report/1"))
     _finish_subcommands(sub)

@@ -19,6 +19,7 @@ from xxgk.office.state import load_state
 from xxgk.params import load_params, params_path
 from xxgk.params_write import write_text_atomic
 from xxgk.roster import Roster
+from xxgk.validate import csv_safe
 
 NOT_SUBMITTED, SUBMITTED, EXPLAINED_STATE, BUILT, PUBLISHED = "not_submitted", "submitted", "explained", "built", "published"
 #: board states, in the order of the filters
@@ -150,18 +151,13 @@ def render_text(rows: list[Row]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def render_csv(rows: list[Row]) -> str:
     """The board as CSV, cells that a spreadsheet would run as formulas neutralised."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in rows:
-        w.writerow([_csv_safe(v) for v in (r.agency, r.name, r.group, r.level, r.state, LABELS[r.state], r.submitted,
+        w.writerow([csv_safe("" if v is None else str(v)) for v in (r.agency, r.name, r.group, r.level, r.state, LABELS[r.state], r.submitted,
                                            r.timeliness, r.late_days, r.contact, r.deadline.isoformat(), r.days_left,
                                            r.errors, r.warnings, r.explained, int(r.stale), r.problems)])  # fmt: skip
     return buf.getvalue()

@@ -13,8 +13,8 @@ from xxgk.roster import load_roster, roster_path
 COMMANDS = {name: f"xxgk.office.cli:{name}_main" for name in ("forms", "collect", "status", "review", "rollup")}
 
 
-def add_parsers(sub) -> None:
-    """Add the office subcommands to the ``xxgk`` subparsers."""
+def add_parsers(sub, params_help: str) -> None:
+    """Add the office subcommands to the ``xxgk`` subparsers (``params_help``: the shared --params help)."""
     year_help = _("report year")
     f = sub.add_parser("forms", help=_("write one pre-filled Excel form per roster agency (params/agencies.yaml)"))
     f.add_argument("--year", type=int, required=True, help=year_help)
@@ -42,7 +42,6 @@ def add_parsers(sub) -> None:
                    help=_("comma-separated member agency ids (default: the roster agencies under PARENT)"))  # fmt: skip
     u.add_argument("--allow-incomplete", action="store_true",
                    help=_("consolidate despite missing or erroneous members"))  # fmt: skip
-    params_help = _("params directory (default: params)")
     for p in (f, c, s, r, u):
         p.add_argument("--params", default="params", metavar="DIR", help=params_help)
 
