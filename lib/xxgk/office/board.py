@@ -67,8 +67,9 @@ class Row:
 
 
 def deadline(level: str, year: int) -> dt.date:
-    """The statutory deadline of a level's report for ``year`` (the last, error-severity date of rule P1)."""
-    month, day = DEADLINES[level][-1][0]
+    """The deadline of a level's report for ``year``: rule P1's first date (a consolidated county report is due
+    2月20日 by the notices even though the statute's outer limit is 3月31日; the board never calls it on time later)."""
+    month, day = DEADLINES[level][0][0]
     return dt.date(year + 1, month, day)
 
 
