@@ -16,6 +16,7 @@ from pathlib import Path
 
 from xxgk.errors import UserError
 from xxgk.formats import format_for_year
+from xxgk.i18n import _
 from xxgk.model import Agency, Cell, Report, Signature
 from xxgk.params import params_path
 from xxgk.params_write import save_params
@@ -44,14 +45,14 @@ def parse_years(text: str) -> list[int]:
     for part in str(text).split(","):
         m = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", part)
         if not m:
-            raise UserError(f"--years: expected a year or a range like 2019-2024, got {text!r}")
+            raise UserError(_("--years: expected a year or a range like 2019-2024, got {text!r}").format(text=text))
         a, b = int(m[1]), int(m[2] or m[1])
         if b < a:
-            raise UserError(f"--years: range {part.strip()} runs backwards")
+            raise UserError(_("--years: range {part} runs backwards").format(part=part.strip()))
         years.update(range(a, b + 1))
     for y in sorted(years):
         if year_problem(y):
-            raise UserError(f"--years: {year_problem(y)}")
+            raise UserError(_("--years: {year_problem}").format(year_problem=year_problem(y)))
         format_for_year(y)
     return sorted(years)
 
@@ -393,8 +394,8 @@ def write_demo(out: str | Path, n_agencies: int, years, seed: int = 1) -> list[P
 def main(args) -> int:
     """``xxgk demo --agencies N --years 2019-2024 --out DIR --seed S``."""
     if args.agencies < 1:
-        raise UserError("--agencies: expected at least 1")
+        raise UserError(_("--agencies: expected at least 1"))
     years = parse_years(args.years)
     paths = write_demo(args.out, args.agencies, years, args.seed)
-    print(f"wrote {len(paths)} demo params files ({args.agencies} agencies × {len(years)} years) to {args.out}")
+    print(_("wrote {n} demo params files ({agencies} agencies × {n2} years) to {out}").format(n=len(paths), agencies=args.agencies, n2=len(years), out=args.out))
     return 0

@@ -13,6 +13,7 @@ import yaml
 
 from xxgk.errors import UserError
 from xxgk.formats import Format, FormatError, format_for_year, get_format
+from xxgk.i18n import _
 from xxgk.model import (
     AGENCY_LEVELS,
     SECTION_IDS,
@@ -65,13 +66,12 @@ def load_params(path: str | Path, agencies: dict[str, Agency] | None = None) -> 
     try:
         size = path.stat().st_size
         if size > MAX_PARAMS_BYTES:
-            raise ParamsError([Problem(str(path), None, f"the file is {size:,} bytes; a params file may have at most "
-                                       f"{MAX_PARAMS_BYTES:,}")])  # fmt: skip
+            raise ParamsError([Problem(str(path), None, _("the file is {size:,} bytes; a params file may have at most {max_params_bytes:,}").format(size=size, max_params_bytes=MAX_PARAMS_BYTES))])  # fmt: skip
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ParamsError([Problem(str(path), None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
+        raise ParamsError([Problem(str(path), None, _("not UTF-8 text ({reason} at byte {start})").format(reason=exc.reason, start=exc.start))]) from exc
     except OSError as exc:
-        raise ParamsError([Problem(str(path), None, f"cannot read: {exc.strerror}")]) from exc
+        raise ParamsError([Problem(str(path), None, _("cannot read: {strerror}").format(strerror=exc.strerror))]) from exc
     return loads_params(text, str(path), agencies)
 
 
@@ -80,7 +80,7 @@ def loads_params(text: str, file: str = "<params>", agencies: dict[str, Agency] 
     loader, root = compose(text, file)
     r = Reader(file, loader)
     if root is None:
-        raise ParamsError([Problem(file, None, "the file is empty")])
+        raise ParamsError([Problem(file, None, _("the file is empty"))])
     top = r.mapping(root, "top level", TOP_KEYS)
     if r.problems and not top:
         raise ParamsError(r.problems)
@@ -167,7 +167,7 @@ def _read_sections(r: Reader, node, report: Report) -> None:
     if node is None:
         return
     m = r.mapping(node, "sections", SECTION_IDS)
-    for sid, (_, vnode) in m.items():
+    for sid, (_key, vnode) in m.items():
         if isinstance(vnode, yaml.MappingNode):
             sm = r.mapping(vnode, f"sections.{sid}", ("title", "text"))
             title = r.text(sm.get("title", _NONE)[1], f"sections.{sid}.title")

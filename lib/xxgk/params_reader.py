@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import yaml
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.validate import MAX_LABEL, MAX_YAML_DEPTH, MAX_YAML_NODES, text_problem
 
 INVALID = object()
@@ -64,8 +65,7 @@ def _guard(text: str, file: str) -> None:
             counts.append(1)
             anchors.append(ev.anchor)
             if len(anchors) > MAX_YAML_DEPTH:
-                raise ParamsError([Problem(file, ev.start_mark.line + 1, f"YAML nested deeper than the limit of "
-                                           f"{MAX_YAML_DEPTH} levels")])  # fmt: skip
+                raise ParamsError([Problem(file, ev.start_mark.line + 1, _("YAML nested deeper than the limit of {max_yaml_depth} levels").format(max_yaml_depth=MAX_YAML_DEPTH))])  # fmt: skip
             continue
         if isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             n, anchor = counts.pop(), anchors.pop()
@@ -81,8 +81,7 @@ def _guard(text: str, file: str) -> None:
             continue
         counts[-1] += n
         if counts[-1] > MAX_YAML_NODES:
-            raise ParamsError([Problem(file, ev.start_mark.line + 1, f"YAML aliases expand to more than the limit "
-                                       f"of {MAX_YAML_NODES:,} nodes (an alias bomb?)")])  # fmt: skip
+            raise ParamsError([Problem(file, ev.start_mark.line + 1, _("YAML aliases expand to more than the limit of {max_yaml_nodes:,} nodes (an alias bomb?)").format(max_yaml_nodes=MAX_YAML_NODES))])  # fmt: skip
 
 
 class Reader:

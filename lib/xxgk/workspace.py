@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.params_write import write_text_atomic
 
 FILENAME = "xxgk.toml"
@@ -65,7 +66,7 @@ def load(path: str | Path) -> Workspace:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise WorkspaceError(f"{path}: not valid TOML: {exc}") from None
+        raise WorkspaceError(_("{path}: not valid TOML: {exc}").format(path=path, exc=exc)) from None
 
     def where(key: str) -> str:
         line = _line(text, key)
@@ -77,26 +78,26 @@ def load(path: str | Path) -> Workspace:
 
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(KEYS)}"
-            raise WorkspaceError(f"{where(key)}: unknown key {key!r}{hint}")
+            raise WorkspaceError(_("{where}: unknown key {key!r}{hint}").format(where=where(key), key=key, hint=hint))
         typ, what = KEYS[key]
         if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
-            raise WorkspaceError(f"{where(key)}: {key} ({what}): expected {typ.__name__}, got {value!r}")
+            raise WorkspaceError(_("{where}: {key} ({what}): expected {name}, got {value!r}").format(where=where(key), key=key, what=what, name=typ.__name__, value=value))
     if "jobs" in data and data["jobs"] < 1:
-        raise WorkspaceError(f"{where('jobs')}: jobs: expected at least 1, got {data['jobs']}")
+        raise WorkspaceError(_("{where}: jobs: expected at least 1, got {jobs}").format(where=where('jobs'), jobs=data['jobs']))
     formats = data.get("formats")
     if formats is not None:
         bad = [f for f in formats if f not in FORMATS]
         if bad or not formats:
-            raise WorkspaceError(f"{where('formats')}: formats: expected a list of {', '.join(FORMATS)}, got {formats!r}")
+            raise WorkspaceError(_("{where}: formats: expected a list of {formats}, got {formats2!r}").format(where=where('formats'), formats=', '.join(FORMATS), formats2=formats))
     lang = data.get("language")
     if lang is not None and lang not in LANGUAGES:
-        raise WorkspaceError(f"{where('language')}: language: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+        raise WorkspaceError(_("{where}: language: expected one of {languages}, got {lang!r}").format(where=where('language'), languages=', '.join(LANGUAGES), lang=lang))
     root = path.parent
     template = None
     if "template" in data:
         template = (root / data["template"]).resolve()
         if not template.is_file():
-            raise WorkspaceError(f"{where('template')}: template: {template} not found")
+            raise WorkspaceError(_("{where}: template: {template} not found").format(where=where('template'), template=template))
     return Workspace(root=root, params=(root / data.get("params", "params")).resolve(),
                      out=(root / data.get("out", "build")).resolve(), jobs=data.get("jobs"),
                      formats=tuple(formats) if formats else None, language=lang, template=template)  # fmt: skip
@@ -150,7 +151,7 @@ def init(directory: str | Path, sample: bool = False, language: str = "zh") -> l
     """Create a workspace in ``directory``; return the files written. Never overwrites an existing file."""
     root = Path(directory).resolve()
     if (root / FILENAME).exists():
-        raise WorkspaceError(f"{root / FILENAME} already exists; not overwriting it")
+        raise WorkspaceError(_("{value} already exists; not overwriting it").format(value=root / FILENAME))
     (root / "params").mkdir(parents=True, exist_ok=True)
     written = []
     files = {FILENAME: CONFIG.format(jobs=min(os.cpu_count() or 1, 4), language=f'"{language}"'),
@@ -181,6 +182,6 @@ def main(args) -> int:
     written = init(args.directory, sample=args.sample, language=getattr(args, "lang", None) or "zh")
     root = Path(args.directory).resolve()
     for p in written:
-        print(f"xxgk init: wrote {p.relative_to(root)}")
-    print(f"xxgk init: workspace ready in {root}")
+        print(_("xxgk init: wrote {p}").format(p=p.relative_to(root)))
+    print(_("xxgk init: workspace ready in {root}").format(root=root))
     return 0

@@ -7,6 +7,7 @@ import json
 from xxgk.checks.base import NOT_ASSESSABLE, summary
 from xxgk.checks.engine import Checked, check_paths
 from xxgk.checks.status import STATE_LABELS, STATES, gaps
+from xxgk.i18n import _
 
 
 def main(args) -> int:
@@ -26,21 +27,20 @@ def render_text(results: list[Checked]) -> str:
         r = c.report
         prev = f"; compared with {c.previous.year}" if c.previous is not None else ""
         state = c.state
-        lines.append(f"{c.path}: {r.agency.name} ({r.agency.id}), {r.year}, format {r.format_id}{prev}")
+        lines.append(_("{path}: {name} ({id}), {year}, format {format_id}{prev}").format(path=c.path, name=r.agency.name, id=r.agency.id, year=r.year, format_id=r.format_id, prev=prev))
         lines.append(f"  state: {state} ({STATE_LABELS[state]})" + _gaps_note(c.report))
         for f in c.findings:
             kind = "not assessable" if f.status == NOT_ASSESSABLE else f.severity
             text = f.message.removeprefix(f"[{f.rule}] ")
             lines.append(f"  {f.rule} {kind}: {text}")
         if not c.findings:
-            lines.append("  no findings")
+            lines.append(_("  no findings"))
     total = summary(f for c in results for f in c.findings)
     n = len(results)
     states = [c.state for c in results]
     per_state = ", ".join(f"{states.count(s)} {s}" for s in STATES)
     lines.append(
-        f"{n} report{'s' if n != 1 else ''} checked ({per_state}): {total['errors']} error(s), "
-        f"{total['warnings']} warning(s), {total['not_assessable']} not assessable"
+        _("{n} report{value} checked ({per_state}): {errors} error(s), {warnings} warning(s), {not_assessable} not assessable").format(n=n, value='s' if n != 1 else '', per_state=per_state, errors=total['errors'], warnings=total['warnings'], not_assessable=total['not_assessable'])
     )
     return "\n".join(lines)
 

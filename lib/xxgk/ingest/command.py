@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.ingest import convert
 from xxgk.ingest.pipeline import Ingested, ingest_file
 from xxgk.interchange import to_document
@@ -74,7 +75,7 @@ def uncertain_lines(ingested: Ingested) -> list[str]:
     for (row, reason), cids in rows.items():
         first = ingested.report.provenance[cids[0]].source
         cols = ", ".join(c.rsplit(".", 1)[1] for c in cids)
-        out.append(f"  uncertain {row} [{cols}] ({first}): {reason}")
+        out.append(_("  uncertain {row} [{cols}] ({first}): {reason}").format(row=row, cols=cols, first=first, reason=reason))
     return out
 
 
@@ -86,7 +87,7 @@ def main(args) -> int:
     for path in args.files:
         try:
             ingested = read_any(path, args.year, args.agency_id, getattr(args, "ocr", "auto"))
-            _, checker_text = check(ingested)
+            _findings, checker_text = check(ingested)
             report = ingested.report
             if args.json:
                 documents.append(to_document(report))
@@ -94,16 +95,16 @@ def main(args) -> int:
             else:
                 out = params_path(args.out, report.year, report.agency.id)
                 if out.exists() and not args.force:
-                    raise UserError(f"{path}: {out} exists; pass --force to overwrite it")
+                    raise UserError(_("{path}: {out} exists; pass --force to overwrite it").format(path=path, out=out))
                 save_params(report, out, overwrite=True)
                 target = str(out)
         except UserError as exc:
-            print(f"xxgk ingest: {exc}", file=sys.stderr)
+            print(_("xxgk ingest: {exc}").format(exc=exc), file=sys.stderr)
             failed += 1
             continue
         print(summary_line(ingested, target, checker_text), file=info)
         for d in ingested.doubts:
-            print(f"  doubt: {d}", file=info)
+            print(_("  doubt: {d}").format(d=d), file=info)
         for line in uncertain_lines(ingested):
             print(line, file=info)
     if args.json and documents:

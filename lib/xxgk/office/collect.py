@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.ingest.command import read_any
 from xxgk.office.forms import form_identity
 from xxgk.office.state import digest, load_state
@@ -49,7 +50,7 @@ def returned_files(folder: str | Path) -> list[Path]:
     """The forms and reports in a folder (recursively), skipping office lock files and hidden files."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise UserError(f"{folder}: no such directory")
+        raise UserError(_("{folder}: no such directory").format(folder=folder))
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in FORM_SUFFIXES + REPORT_SUFFIXES
                   and not p.name.startswith(("~$", ".")))  # fmt: skip
 
