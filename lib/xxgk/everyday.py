@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from xxgk.errors import UserError
-from xxgk.i18n import _
+from xxgk.i18n import _, ngettext
 from xxgk.params_write import write_text_atomic
 
 
@@ -58,10 +58,10 @@ def list_main(args) -> int:
         return 0
     width = max(len(r["agency"]) for r in rows)
     for r in rows:
-        built = "built" if r.get("built") else "not built"
+        built = _("built") if r.get("built") else _("not built")
         extra = f"  {r['problem']}" if "problem" in r else ""
         print(f"{r['year']}  {r['agency']:<{width}}  {r['label']}({r['state']})  {built}  {r['name']}{extra}")
-    print(_("{n} report(s)").format(n=len(rows)))
+    print(ngettext("{n} report", "{n} reports", len(rows)).format(n=len(rows)))
     return 0
 
 

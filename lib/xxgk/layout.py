@@ -21,7 +21,7 @@ class LayoutError(UserError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        head = "the params files are not laid out as <year>/<agency-id>.yaml"
+        head = _("the params files are not laid out as <year>/<agency-id>.yaml")
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in problems))
 
 

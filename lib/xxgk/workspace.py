@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from xxgk.errors import UserError
-from xxgk.i18n import _
+from xxgk.i18n import N_, _
 from xxgk.params_write import write_text_atomic
 
 FILENAME = "xxgk.toml"
@@ -19,12 +19,12 @@ LANGUAGES = ("zh", "en")
 FORMATS = ("html", "pdf", "docx")
 #: key → (type, description); the only keys an xxgk.toml may have
 KEYS = {
-    "params": (str, "params directory, relative to xxgk.toml"),
-    "out": (str, "output directory, relative to xxgk.toml"),
-    "jobs": (int, "parallel workers of xxgk build"),
-    "formats": (list, "output formats of xxgk build, a list of html, pdf, docx"),
-    "language": (str, "language of the command line, zh or en"),
-    "template": (str, "template notebook, relative to xxgk.toml (default: the packaged one)"),
+    "params": (str, N_("params directory, relative to xxgk.toml")),
+    "out": (str, N_("output directory, relative to xxgk.toml")),
+    "jobs": (int, N_("parallel workers of xxgk build")),
+    "formats": (list, N_("output formats of xxgk build, a list of html, pdf, docx")),
+    "language": (str, N_("language of the command line, zh or en")),
+    "template": (str, N_("template notebook, relative to xxgk.toml (default: the packaged one)")),
 }
 
 
@@ -77,11 +77,12 @@ def load(path: str | Path) -> Workspace:
             import difflib
 
             close = difflib.get_close_matches(key, KEYS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(KEYS)}"
+            hint = (_("; did you mean {name!r}?").format(name=close[0]) if close
+                    else _("; known keys: {keys}").format(keys=", ".join(KEYS)))  # fmt: skip
             raise WorkspaceError(_("{where}: unknown key {key!r}{hint}").format(where=where(key), key=key, hint=hint))
         typ, what = KEYS[key]
         if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
-            raise WorkspaceError(_("{where}: {key} ({what}): expected {name}, got {value!r}").format(where=where(key), key=key, what=what, name=typ.__name__, value=value))
+            raise WorkspaceError(_("{where}: {key} ({what}): expected {name}, got {value!r}").format(where=where(key), key=key, what=_(what), name=typ.__name__, value=value))
     if "jobs" in data and data["jobs"] < 1:
         raise WorkspaceError(_("{where}: jobs: expected at least 1, got {jobs}").format(where=where('jobs'), jobs=data['jobs']))
     formats = data.get("formats")

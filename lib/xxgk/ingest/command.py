@@ -41,14 +41,14 @@ def check(ingested: Ingested) -> tuple[list, str]:
     try:
         from xxgk.checks import check_report, summary
     except ImportError:
-        return [], "checker not available"
+        return [], _("checker not available")
     try:
         findings = check_report(ingested.report)
     except Exception as exc:  # a checker bug must not lose the ingested file
-        return [], f"checker failed ({exc.__class__.__name__}: {exc})"
+        return [], _("checker failed ({error})").format(error=f"{exc.__class__.__name__}: {exc}")
     s = summary(findings)
     failing = sorted({f.rule for f in findings if f.status == "fail"})
-    text = f"checker: {s['errors']} errors, {s['warnings']} warnings"
+    text = _("checker: {errors} errors, {warnings} warnings").format(errors=s["errors"], warnings=s["warnings"])
     if failing:
         text += " (" + ", ".join(failing) + ")"
     return findings, text
@@ -60,8 +60,9 @@ def summary_line(ingested: Ingested, target: str, checker_text: str) -> str:
     total = len(r.fmt.cell_ids())
     read = sum(1 for cid in r.fmt.cell_ids() if (p := r.provenance.get(cid)) is None or p.source)
     unc = len(ingested.uncertain_cells)
-    return (f"{ingested.path} → {target}: {r.agency.name} {r.year}, format {r.format_id}; "
-            f"{read}/{total} cells read, {unc} uncertain; {checker_text}")  # fmt: skip
+    return _("{path} → {target}: {name} {year}, format {format}; {read}/{total} cells read, {uncertain} uncertain; "
+             "{checker}").format(path=ingested.path, target=target, name=r.agency.name, year=r.year, format=r.format_id,
+                                 read=read, total=total, uncertain=unc, checker=checker_text)  # fmt: skip
 
 
 def uncertain_lines(ingested: Ingested) -> list[str]:
@@ -104,7 +105,7 @@ def main(args) -> int:
             continue
         print(summary_line(ingested, target, checker_text), file=info)
         for d in ingested.doubts:
-            print(_("  doubt: {d}").format(d=d), file=info)
+            print(_("  doubt: {doubt}").format(doubt=d), file=info)
         for line in uncertain_lines(ingested):
             print(line, file=info)
     if args.json and documents:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xxgk import limits
-from xxgk.i18n import _
+from xxgk.i18n import N_, _
 from xxgk.ingest.source import IngestError
 
 #: suffix → the format LibreOffice converts it to
@@ -26,9 +26,9 @@ TO_XLSX = (".xls", ".et", ".ods", ".ett")
 WEB_ARCHIVES = (".mht", ".mhtml")
 CONVERT_TIMEOUT = 120.0  # seconds LibreOffice may take for one document
 #: what to do with a file over ``limits.MAX_INPUT_BYTES['convert']`` (a published report is far smaller)
-TOO_BIG_HINT = "not read: a published report is far smaller; check that this is the report, or save it as .docx/.xlsx/.html"
-INSTALL_HINT = "install LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui " \
-               "libreoffice-calc-nogui) or save the file as .docx / .xlsx first"  # fmt: skip
+TOO_BIG_HINT = N_("not read: a published report is far smaller; check that this is the report, or save it as .docx/.xlsx/.html")
+INSTALL_HINT = N_("install LibreOffice (Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui "
+                  "libreoffice-calc-nogui) or save the file as .docx / .xlsx first")
 
 
 def soffice() -> str | None:
@@ -55,10 +55,10 @@ def target_of(path: str | Path) -> str | None:
 def converted(path: str | Path, target: str):
     """Yield a temporary .docx/.xlsx converted from ``path`` by LibreOffice; removed afterwards."""
     path = Path(path)
-    limits.check_size(path, "convert", hint=TOO_BIG_HINT)
+    limits.check_size(path, "convert", hint=_(TOO_BIG_HINT))
     exe = soffice()
     if exe is None:
-        raise IngestError(path, _("reading {suffix} files needs LibreOffice, which is not installed; {install_hint}").format(suffix=path.suffix, install_hint=INSTALL_HINT))
+        raise IngestError(path, _("reading {suffix} files needs LibreOffice, which is not installed; {install_hint}").format(suffix=path.suffix, install_hint=_(INSTALL_HINT)))
     with tempfile.TemporaryDirectory(prefix="xxgk-convert-") as tmp:
         src = Path(tmp) / f"in{path.suffix.lower()}"  # a plain ASCII name: LibreOffice mangles some others
         shutil.copyfile(path, src)
@@ -69,7 +69,7 @@ def converted(path: str | Path, target: str):
         except subprocess.TimeoutExpired:
             raise IngestError(path, _("LibreOffice did not convert it within {convert_timeout:g} s (CONVERT_TIMEOUT)").format(convert_timeout=CONVERT_TIMEOUT)) from None  # fmt: skip
         except OSError as exc:
-            raise IngestError(path, _("cannot run LibreOffice ({exc}); {install_hint}").format(exc=exc, install_hint=INSTALL_HINT)) from None
+            raise IngestError(path, _("cannot run LibreOffice ({exc}); {install_hint}").format(exc=exc, install_hint=_(INSTALL_HINT))) from None
         out = Path(tmp) / "out" / f"in.{target}"
         if not out.is_file() or out.stat().st_size == 0:
             why = (proc.stderr or proc.stdout).strip().splitlines()
@@ -80,7 +80,7 @@ def converted(path: str | Path, target: str):
 def web_archive_html(path: str | Path) -> tuple[str, str | None]:
     """The HTML part of a saved web archive (.mht / .mhtml) as text, and its charset."""
     path = Path(path)
-    limits.check_size(path, "convert", hint=TOO_BIG_HINT)
+    limits.check_size(path, "convert", hint=_(TOO_BIG_HINT))
     data = path.read_bytes()
     try:
         msg = email.message_from_bytes(data, policy=email.policy.compat32)

@@ -44,11 +44,11 @@ def consolidate(roster: Roster, parent: str, year: int, params_dir: str | Path, 
         report = load_params(path, agencies)
         errors = [f.rule for f in check_report(report, params_dir=params_dir) if f.is_error]
         if errors:
-            problems.append(_("{mid}（{name}）: has errors ({fromkeys})").format(mid=mid, name=roster[mid].name, fromkeys=', '.join(dict.fromkeys(errors))))
+            problems.append(_("{mid}（{name}）: has errors ({rules})").format(mid=mid, name=roster[mid].name, rules=', '.join(dict.fromkeys(errors))))
         loaded[mid] = report
     if problems and not allow_incomplete:
-        raise UserError("cannot consolidate " + parent + ":\n  " + "\n  ".join(problems)
-                        + "\n(fix them, or consolidate what there is with --allow-incomplete)")  # fmt: skip
+        raise UserError(_("cannot consolidate {parent}:").format(parent=parent) + "\n  " + "\n  ".join(problems)
+                        + "\n" + _("(fix them, or consolidate what there is with --allow-incomplete)"))  # fmt: skip
     target = params_path(params_dir, year, parent)
     if target.is_file():  # the narrative, dates and reviews stay the author's
         report = load_params(target, agencies)

@@ -337,7 +337,7 @@ def form_report(year: int, agency: str | None = None, params_dir: str | Path = "
     earlier = [(y, p) for y, a, p in discover(params_dir) if a == agency and y < year]
     if not earlier:
         have = sorted({y for y, a, _ in discover(params_dir) if a == agency})
-        where = f"it has files for {', '.join(map(str, have))}" if have else "no params file of that agency exists"
+        where = _("it has files for {years}").format(years=', '.join(map(str, have))) if have else _("no params file of that agency exists")
         raise UserError(_("cannot pre-fill the form: {path} does not exist and there is no earlier year to start from ({where} under {params_dir})").format(path=path, where=where, params_dir=params_dir))  # fmt: skip
     from xxgk.newyear import carry_forward
 
@@ -355,7 +355,7 @@ def main(args) -> int:
     except OSError as exc:
         raise UserError(_("-o {target}: cannot write the form ({strerror})").format(target=target, strerror=exc.strerror or exc)) from None
     n = len(report.fmt.cells)
-    what = f"pre-filled for {report.agency.name or report.agency.id}" if args.agency else "blank"
+    what = _("pre-filled for {name}").format(name=report.agency.name or report.agency.id) if args.agency else _("blank")
     print(_("wrote {out}: {what}, format {id}, {n} table cells; fill the yellow cells, then `xxgk ingest {out}`").format(out=out, what=what, id=report.fmt.id, n=n))  # fmt: skip
     return 0
 

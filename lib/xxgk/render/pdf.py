@@ -21,7 +21,7 @@ from nbconvert.exporters import Exporter
 from traitlets import Enum, default
 
 from xxgk.errors import UserError
-from xxgk.i18n import _
+from xxgk.i18n import N_, _
 from xxgk.params_write import write_text_atomic
 from xxgk.render.cdp import CDPError, PipeBrowser, pipe_supported
 from xxgk.render.html import ReportHTMLExporter
@@ -57,10 +57,8 @@ BROWSER_ARGS = (
     "--disable-dev-shm-usage",
     "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess",
 )
-INSTALL_HINT = (
-    "no Chromium or Chrome found; install one (Debian/Ubuntu: `sudo apt-get install chromium`) "
-    f"or set {BROWSER_ENV} to the browser executable"
-)
+INSTALL_HINT = N_("no Chromium or Chrome found; install one (Debian/Ubuntu: `sudo apt-get install chromium`) "
+                  "or set {env} to the browser executable")
 
 
 def find_chromium() -> str:
@@ -77,7 +75,7 @@ def find_chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise UserError(INSTALL_HINT)
+    raise UserError(_(INSTALL_HINT).format(env=BROWSER_ENV))
 
 
 PAPER = {"paperWidth": 210 / 25.4, "paperHeight": 297 / 25.4, "marginTop": 37 / 25.4, "marginBottom": 35 / 25.4,
