@@ -52,7 +52,7 @@ def _bound_tables(path, body) -> None:
     tables = body.findall(f".//{_W}tbl")
     if len(tables) > limits.MAX_TABLES:
         raise limits.LimitError(path, _("the document has"), _("{n} tables").format(n=len(tables)), str(limits.MAX_TABLES),
-                                _("MAX_TABLES"))  # fmt: skip
+                                "MAX_TABLES")  # fmt: skip
     used = 0
     for n, tbl in enumerate(tables, 1):
         size = 0

@@ -42,7 +42,7 @@ def parse_html(text: str, path: str = "<html>") -> SourceDoc:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.MAX_HTML_BYTES:
         raise limits.LimitError(path, _("the HTML page (inline data: URIs dropped) is"), limits.size_text(size),
-                                limits.size_text(limits.MAX_HTML_BYTES), _("MAX_HTML_BYTES"))  # fmt: skip
+                                limits.size_text(limits.MAX_HTML_BYTES), "MAX_HTML_BYTES")  # fmt: skip
     parser = lxml.html.HTMLParser(huge_tree=False)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)

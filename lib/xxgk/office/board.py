@@ -15,7 +15,6 @@ from xxgk.checks.base import EXPLAINED
 from xxgk.checks.procedural import DEADLINES
 from xxgk.checks.status import STATE_CLEAN, STATE_ERROR, STATE_INCOMPLETE, STATE_WARNING, report_state
 from xxgk.errors import UserError
-from xxgk.i18n import _
 from xxgk.office.state import load_state
 from xxgk.params import load_params, params_path
 from xxgk.params_write import write_text_atomic
@@ -149,7 +148,10 @@ def render_html(rows: list[Row], year: int, today: dt.date) -> str:
     for r in rows:
         left = f"剩{r.days_left}天" if r.days_left >= 0 else f"逾期{-r.days_left}天"
         body.append(
-            _("<tr data-state=\"{state}\" class=\"{state}\"><td>{e}</td><td>{e2}</td><td>{e3}</td><td>{labels}</td><td>{e4}</td><td>{e5}</td><td>{isoformat}</td><td>{left}</td><td>{errors}</td><td>{warnings}</td><td>{explained}</td><td>{e6}</td></tr>").format(state=r.state, e=e(r.agency), e2=e(r.name), e3=e(r.group), labels=LABELS[r.state], e4=e(r.submitted or ''), e5=e(r.contact or ''), isoformat=r.deadline.isoformat(), left=left, errors=r.errors, warnings=r.warnings, explained=r.explained, e6=e(r.problems))
+            f'<tr data-state="{r.state}" class="{r.state}"><td>{e(r.agency)}</td><td>{e(r.name)}</td>'
+            f"<td>{e(r.group)}</td><td>{LABELS[r.state]}</td><td>{e(r.submitted or '')}</td>"
+            f"<td>{e(r.contact or '')}</td><td>{r.deadline.isoformat()}</td><td>{left}</td>"
+            f"<td>{r.errors}</td><td>{r.warnings}</td><td>{r.explained}</td><td>{e(r.problems)}</td></tr>"
         )
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
