@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         ws = workspace.current()
     except UserError as exc:
-        print(f"xxgk: {exc}", file=sys.stderr)
+        print(_("xxgk: {error}").format(error=exc), file=sys.stderr)
         return exc.exit_code
     # the parser's help texts are made in the interface language, so it is chosen before the parser exists
     i18n.activate(i18n.choose(explicit, ws.language if ws else None))
@@ -302,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         module, func = COMMANDS[args.command].split(":")
         return int(getattr(importlib.import_module(module), func)(args) or 0)
     except UserError as exc:
-        print(f"xxgk {args.command}: {exc}", file=sys.stderr)
+        print(_("xxgk {command}: {error}").format(command=args.command, error=exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(_("xxgk: interrupted"), file=sys.stderr)

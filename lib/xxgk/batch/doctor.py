@@ -49,7 +49,7 @@ class _Report:
 
     def line(self, ok: bool, what: str, detail: str = "", fix: str = "", essential: bool = True) -> None:
         mark = _("ok") if ok else (_("MISSING") if essential else _("missing"))
-        print(f"{ljust(mark, 7)} {what}{_(': ') + detail if detail else ''}")
+        print(ljust(mark, 7) + " " + (_("{what}: {detail}").format(what=what, detail=detail) if detail else what))
         if not ok:
             print("        " + _("fix: {fix}").format(fix=fix))
             self.missing_essential += essential

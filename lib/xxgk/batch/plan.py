@@ -22,7 +22,9 @@ _GLOB = set("*?[")
 def _listing(items, limit: int = 40) -> str:
     items = [str(i) for i in items]
     shown = ", ".join(items[:limit])
-    return shown + (f", … ({len(items)} in total)" if len(items) > limit else "") if items else "none"
+    if not items:
+        return _("none")
+    return shown + (_(", … ({n} in total)").format(n=len(items)) if len(items) > limit else "")
 
 
 def select_reports(found: list[tuple[int, str, Path]], agency: str = "*", year: str = "*", where: str = "params"):
@@ -33,12 +35,14 @@ def select_reports(found: list[tuple[int, str, Path]], agency: str = "*", year: 
     years = sorted({y for y, _, _ in found})
     agencies = sorted({a for _, a, _ in found})
     if not any(fnmatch.fnmatchcase(str(y), year) for y in years):
-        what = "unknown year" if not _GLOB & set(year) else "no year matches"
-        raise UserError(_("{what} {year!r} in {where}; years with params: {listing}").format(what=what, year=year, where=where, listing=_listing(years)))
+        what = (_("unknown year {year!r} in {where}; years with params: {listing}") if not _GLOB & set(year)
+                else _("no year matches {year!r} in {where}; years with params: {listing}"))  # fmt: skip
+        raise UserError(what.format(year=year, where=where, listing=_listing(years)))
     if not any(fnmatch.fnmatchcase(a, agency) for a in agencies):
-        what = "unknown agency" if not _GLOB & set(agency) else "no agency matches"
+        what = (_("unknown agency {agency!r} in {where}; agencies with params: {listing}{hint}") if not _GLOB & set(agency)
+                else _("no agency matches {agency!r} in {where}; agencies with params: {listing}{hint}"))  # fmt: skip
         hint = did_you_mean(agency, agencies) if not _GLOB & set(agency) else ""
-        raise UserError(_("{what} {agency!r} in {where}; agencies with params: {listing}{hint}").format(what=what, agency=agency, where=where, listing=_listing(agencies), hint=hint))
+        raise UserError(what.format(agency=agency, where=where, listing=_listing(agencies), hint=hint))
     chosen = [(y, a, p) for y, a, p in found if fnmatch.fnmatchcase(str(y), year) and fnmatch.fnmatchcase(a, agency)]
     if not chosen:
         have = sorted({y for y, a, _ in found if fnmatch.fnmatchcase(a, agency)})

@@ -12,6 +12,8 @@ STAGE_NAMES = {"start": N_("starting"), "execute": N_("executing"), "pdf": N_("p
 #: the kinds of failure a worker reports
 KIND_NAMES = {"params": N_("params"), "build": N_("build"), "internal": N_("internal"), "output": N_("output"),
               "timeout": N_("timeout"), "error": N_("error")}  # fmt: skip
+#: the checker states of a built report
+STATE_NAMES = {"error": N_("error"), "incomplete": N_("incomplete"), "warning": N_("warning"), "clean": N_("clean")}
 
 
 def describe_failure(key: str, error: dict | None) -> str:
@@ -59,7 +61,8 @@ class PlainProgress:
             else:
                 checks = _("checks n/a")
             if entry.get("state"):
-                checks = f"{entry['state']}: {checks}"
+                state = entry["state"]
+                checks = f"{_(STATE_NAMES[state]) if state in STATE_NAMES else state}: {checks}"
                 if c.get("not_assessable"):
                     checks += _(", not assessable {n}").format(n=c["not_assessable"])
             seconds = f"{entry.get('stages', {}).get('total', 0):.1f}"
@@ -112,7 +115,8 @@ class LiveProgress(PlainProgress):
 
     def _update(self) -> None:
         ok = self.done - self.failed
-        counts = (f"[green]{_('ok {n}').format(n=ok)}[/] · [red]{_('failed {n}').format(n=self.failed)}[/] · "
+        ok_text, failed_text = _("ok {n}").format(n=ok), _("failed {n}").format(n=self.failed)
+        counts = (f"[green]{ok_text}[/] · [red]{failed_text}[/] · "
                   + _("running {n}").format(n=len(self.running)))
         self.bar.update(self.task, completed=self.done, counts=counts)
         if self.live is not None:
