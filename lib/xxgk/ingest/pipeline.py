@@ -245,7 +245,8 @@ def _tables(report: Report, doc: SourceDoc, layout: sections.Layout, fmt, doubts
             missing_rows.setdefault(spec.table.id, []).append(spec.row.label)
     for tid, rows in missing_rows.items():
         uniq = list(dict.fromkeys(rows))
-        doubts.append(f"{tid}: {len(uniq)} row(s) not found: " + "、".join(uniq[:5]) + ("…" if len(uniq) > 5 else ""))
+        doubts.append(_("{table}: {n} row(s) not found: {rows}").format(
+            table=tid, n=len(uniq), rows="、".join(uniq[:5]) + ("…" if len(uniq) > 5 else "")))
 
 
 def _run_on_locals(left: list[TextBlock], tid: str, sid: str) -> list[str]:

@@ -102,7 +102,8 @@ def check_metadata(path: Path, ws) -> None:
         if row[0] == "year" and year_problem(row[1] if len(row) > 1 else None):
             problems.append(f"{where.format('B')} 「报告年度」: {year_problem(row[1])}")
         elif row[0] == "format" and (len(row) < 2 or str(row[1]) not in FORMAT_IDS):
-            problems.append(f"{where.format('B')} 「格式」: expected one of {', '.join(FORMAT_IDS)}; got {row[1:2]!r}")
+            problems.append(_("{cell} 「格式」: expected one of {formats}; got {value!r}").format(
+                cell=where.format("B"), formats=", ".join(FORMAT_IDS), value=row[1:2]))
         elif row[0] == L.K_EXT:
             text = row[4] if len(row) > 4 else None
             try:
@@ -156,8 +157,9 @@ def _check_shape(path: Path, wb, fmt, year: int, entries: list[tuple]) -> list[d
     info = wb[L.INFO_SHEET]
     shown_year = info[L.info_address("year")].value
     if shown_year not in (None, year) and str(shown_year).strip() != str(year):
-        problems.append(f"{L.INFO_SHEET}!{L.info_address('year')} 「报告年度」: {shown_year!r} differs from the "
-                        f"form's year {year}; a form is for one year — write a new one with `xxgk form --year`")  # fmt: skip
+        problems.append(_("{cell} 「报告年度」: {shown!r} differs from the form's year {year}; a form is for one year "
+                          "— write a new one with `xxgk form --year`").format(
+            cell=f"{L.INFO_SHEET}!{L.info_address('year')}", shown=shown_year, year=year))
     if problems:
         raise FormError(path, problems)
     return exts
@@ -241,7 +243,8 @@ class _Values:
                 return dt.date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 pass
-        self.problems.append(f"{sheet}!{address} 「{label}」: expected a date like 2021-01-20 or 2021年1月20日; got {value!r}")
+        self.problems.append(_("{sheet}!{address} 「{label}」: expected a date like 2021-01-20 or 2021年1月20日; got {value!r}")
+                             .format(sheet=sheet, address=address, label=label, value=value))
         return None
 
 
