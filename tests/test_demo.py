@@ -212,3 +212,16 @@ def test_rollup_of_the_demo_members_gives_the_demo_government(demo_dir, reports)
     assert problems == [] and rolled.members == gov.members
     assert {c: rolled.value(c) for c in summed_cells(gov.fmt)} == {c: gov.value(c) for c in summed_cells(gov.fmt)}
     assert rolled.section_text("s1") == gov.section_text("s1")  # the narrative stays the author's
+
+
+def test_demo_fills_the_empty_roster_of_a_new_workspace_but_not_a_filled_one(tmp_path):
+    """``xxgk init`` then ``xxgk demo --out params`` works: the commented empty roster holds nothing to lose."""
+    from xxgk.demo import would_overwrite
+    from xxgk.workspace import init
+
+    init(tmp_path)
+    assert would_overwrite(tmp_path / "params", 5, [2022]) == []
+    sample = tmp_path / "s"
+    init(sample, sample=True)
+    assert would_overwrite(sample / "params", 5, [2022]) == [
+        f"{sample / 'params' / 'agencies.yaml'} (the roster of agencies, different from the demo's)"]

@@ -284,14 +284,16 @@ def main(argv: list[str] | None = None) -> int:
     from xxgk import workspace
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    # first --lang or the locale, so that even an error in xxgk.toml comes out in the interface language
+    explicit = i18n.lang_from_argv(argv)
+    i18n.activate(i18n.choose(explicit))
     try:
         ws = workspace.current()
     except UserError as exc:
-        i18n.activate(i18n.choose(i18n.lang_from_argv(argv)))
-        print(f"xxgk: {exc}", file=sys.stderr)
+        print(_("xxgk: {error}").format(error=exc), file=sys.stderr)
         return exc.exit_code
     # the parser's help texts are made in the interface language, so it is chosen before the parser exists
-    i18n.activate(i18n.choose(i18n.lang_from_argv(argv), ws.language if ws else None))
+    i18n.activate(i18n.choose(explicit, ws.language if ws else None))
     parser = _parser()
     if ws is not None:
         _apply_workspace(parser, ws)
@@ -304,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         module, func = COMMANDS[args.command].split(":")
         return int(getattr(importlib.import_module(module), func)(args) or 0)
     except UserError as exc:
-        print(f"xxgk {args.command}: {exc}", file=sys.stderr)
+        print(_("xxgk {command}: {error}").format(command=args.command, error=exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(_("xxgk: interrupted"), file=sys.stderr)

@@ -43,14 +43,14 @@ def parse_years(text: str) -> list[int]:
     for part in str(text).split(","):
         m = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", part)
         if not m:
-            raise UserError(f"--years: expected a year or a range like 2019-2024, got {text!r}")
+            raise UserError(_("--years: expected a year or a range like 2019-2024, got {text!r}").format(text=text))
         a, b = int(m[1]), int(m[2] or m[1])
         if b < a:
-            raise UserError(f"--years: range {part.strip()} runs backwards")
+            raise UserError(_("--years: range {part} runs backwards").format(part=part.strip()))
         years.update(range(a, b + 1))
     for y in sorted(years):
         if year_problem(y):
-            raise UserError(f"--years: {year_problem(y)}")
+            raise UserError(_("--years: {year_problem}").format(year_problem=year_problem(y)))
         format_for_year(y)
     return sorted(years)
 
@@ -320,7 +320,8 @@ def written_by_demo(params_file: str | Path) -> bool:
 
 
 def would_overwrite(out: str | Path, n_agencies: int, years, seed: int = 1) -> list[str]:
-    """What writing the demo into ``out`` would destroy: a different existing roster, and every existing params file
+    """What writing the demo into ``out`` would destroy: a different existing roster (not the empty one of ``xxgk
+    init``), and every existing params file
     that ``xxgk demo`` did not write or that was changed since (by hand, by collect, by rollup)."""
     from xxgk.roster import roster_path
 
@@ -328,7 +329,9 @@ def would_overwrite(out: str | Path, n_agencies: int, years, seed: int = 1) -> l
     record = _load_record(out)
     found = []
     roster = roster_path(out)
-    if roster.is_file() and roster.read_text(encoding="utf-8") != demo_roster(n_agencies, seed):
+    from xxgk.workspace import EMPTY_ROSTER  # the empty roster ``xxgk init`` writes holds nothing to lose
+
+    if roster.is_file() and roster.read_text(encoding="utf-8") not in (demo_roster(n_agencies, seed), EMPTY_ROSTER):
         found.append(_("{path} (the roster of agencies, different from the demo's)").format(path=roster))
     for a in demo_agencies(n_agencies, seed):
         for year in sorted(years):

@@ -11,5 +11,7 @@ def did_you_mean(word: str, choices) -> str:
     """``"; did you mean 'x'?"`` for the closest of ``choices`` (difflib), else an empty string."""
     import difflib
 
+    from xxgk.i18n import _
+
     close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return _("; did you mean {name!r}?").format(name=close[0]) if close else ""

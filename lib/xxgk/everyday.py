@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import _, ngettext
 from xxgk.params_write import write_text_atomic
 
 
@@ -53,14 +54,14 @@ def list_main(args) -> int:
         print(json.dumps({"reports": rows}, ensure_ascii=False, indent=2))
         return 0
     if not rows:
-        print(f"xxgk list: no params files in {args.params}")
+        print(_("xxgk list: no params files in {params}").format(params=args.params))
         return 0
     width = max(len(r["agency"]) for r in rows)
     for r in rows:
-        built = "built" if r.get("built") else "not built"
+        built = _("built") if r.get("built") else _("not built")
         extra = f"  {r['problem']}" if "problem" in r else ""
         print(f"{r['year']}  {r['agency']:<{width}}  {r['label']}({r['state']})  {built}  {r['name']}{extra}")
-    print(f"{len(rows)} report(s)")
+    print(ngettext("{n} report", "{n} reports", len(rows)).format(n=len(rows)))
     return 0
 
 
@@ -110,7 +111,7 @@ def open_main(args) -> int:
     template = resolve_notebook(args.notebook or DEFAULT_NOTEBOOK)
     scratch = scratch_notebook(template, args.agency, args.year, root, Path(args.out).resolve() / "scratch", args.fresh)
     cmd = lab_command(scratch, args.no_browser)
-    print(f"xxgk open: {scratch} (a copy of {template}; the template stays unchanged)")
+    print(_("xxgk open: {scratch} (a copy of {template}; the template stays unchanged)").format(scratch=scratch, template=template))
     if args.dry_run:
         print(shlex.join(cmd))
         return 0
@@ -128,6 +129,6 @@ def completion_main(args, parser) -> int:
     try:
         import shtab
     except ImportError:
-        raise UserError("shell completion needs the shtab package: pip install shtab") from None
+        raise UserError(_("shell completion needs the shtab package: pip install shtab")) from None
     print(shtab.complete(parser, shell=args.shell))
     return 0

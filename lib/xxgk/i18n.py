@@ -113,6 +113,11 @@ def _cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def ljust(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (a Chinese character takes two)."""
+    return text + " " * max(0, width - _cells(text))
+
+
 def wrap_cells(text: str, width: int) -> list[str]:
     """``text`` broken into lines of at most ``width`` terminal columns (a Chinese character takes two):
     between words, and between Chinese characters, never before closing or after opening punctuation."""

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from xxgk.formats import FormatError, format_for_year, get_format
+from xxgk.i18n import _
 from xxgk.interchange_check import document_problems
 from xxgk.limits import read_json
 from xxgk.model import (
@@ -102,7 +103,7 @@ def _date(value, where: str, problems: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        problems.append(f"{where}: expected a real date YYYY-MM-DD, got {value!r}")
+        problems.append(_("{where}: expected a real date YYYY-MM-DD, got {value!r}").format(where=where, value=value))
         return None
 
 
@@ -121,7 +122,7 @@ def from_document(doc, file: str = "<json>", allow_missing: bool = False) -> Rep
     try:
         fmt = get_format(doc["format"]) if doc.get("format") else format_for_year(year)
     except FormatError as exc:
-        problems.append(f"/format: {exc}")
+        problems.append(_("/format: {exc}").format(exc=exc))
     # other tools may use their own level names: kept as given (rule P1 then cannot assess the deadline)
     report = Report(
         agency=Agency(a["id"], a["name"], a.get("level") or AGENCY_LEVELS[0], a.get("parent")),
@@ -139,14 +140,12 @@ def from_document(doc, file: str = "<json>", allow_missing: bool = False) -> Rep
     if fmt is not None:
         missing = _read_cells(doc, fmt, report)
         if missing:
-            print(f"{file}: {len(missing)} cell(s) missing, read as blank (--allow-missing): "
-                  f"{', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}", file=sys.stderr)  # fmt: skip
+            print(_("{file}: {n} cell(s) missing, read as blank (--allow-missing): {missing}{value}").format(file=file, n=len(missing), missing=', '.join(missing[:5]), value=' …' if len(missing) > 5 else ''), file=sys.stderr)  # fmt: skip
     for i, e in enumerate(doc.get("extensions") or []):
         width = len(e["columns"]) - 1
         for j, r in enumerate(e["rows"]):
             if len(r.get("values", [])) != width:
-                problems.append(f"/extensions/{i}/rows/{j}/values 「{r['label']}」: expected {width} values "
-                                f"({'、'.join(e['columns'][1:])}), got {len(r.get('values', []))}")  # fmt: skip
+                problems.append(_("/extensions/{i}/rows/{j}/values 「{label}」: expected {width} values ({columns}), got {n}").format(i=i, j=j, label=r['label'], width=width, columns='、'.join(e['columns'][1:]), n=len(r.get('values', []))))  # fmt: skip
         report.extensions.append(
             Extension(
                 id=e.get("id") or f"ext{i + 1}",
@@ -163,7 +162,7 @@ def from_document(doc, file: str = "<json>", allow_missing: bool = False) -> Rep
                                      _date(sig.get("date"), "/signature/date 落款日期", problems))  # fmt: skip
     for cid, p in (doc.get("provenance") or {}).items():
         if fmt is not None and not fmt.has_cell(cid):
-            problems.append(f"/provenance/{cid[:80]}: format {fmt.id} has no such cell")
+            problems.append(_("/provenance/{cid}: format {id} has no such cell").format(cid=cid[:80], id=fmt.id))
             continue
         report.provenance[cid] = Provenance(p.get("source") or "", float(p.get("confidence", 1.0)),
                                             p.get("uncertain", False), p.get("reason"))  # fmt: skip

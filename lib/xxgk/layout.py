@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -20,7 +21,7 @@ class LayoutError(UserError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        head = "the params files are not laid out as <year>/<agency-id>.yaml"
+        head = _("the params files are not laid out as <year>/<agency-id>.yaml")
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in problems))
 
 
@@ -84,21 +85,17 @@ def layout_problems(files: Iterable[tuple[int, str, Path]]) -> list[str]:
         if "year" in h:
             value, line = h["year"]
             if value.strip() != str(year):
-                problems.append(f"{path}:{line}: year {value} does not match its folder {year} "
-                                f"(move the file to {Path(path).parent.parent / value / Path(path).name} "
-                                f"or set year: {year})")  # fmt: skip
+                problems.append(_("{path}:{line}: year {value} does not match its folder {year} (move the file to {value2} or set year: {year})").format(path=path, line=line, value=value, year=year, value2=Path(path).parent.parent / value / Path(path).name))  # fmt: skip
         agency = stem
         if "id" in h:
             agency, line = h["id"]
             if agency != stem:
-                problems.append(f"{path}:{line}: agency.id {agency!r} does not match the file name {stem!r} "
-                                f"(rename the file to {Path(path).with_name(agency + Path(path).suffix)} "
-                                f"or set id: {stem})")  # fmt: skip
+                problems.append(_("{path}:{line}: agency.id {agency!r} does not match the file name {stem!r} (rename the file to {with_name} or set id: {stem})").format(path=path, line=line, agency=agency, stem=stem, with_name=Path(path).with_name(agency + Path(path).suffix)))  # fmt: skip
         by_id.setdefault((year, agency), []).append(Path(path))
     for (year, agency), paths in sorted(by_id.items()):
         if len(paths) > 1:
             names = " and ".join(str(p) for p in sorted(paths))
-            problems.append(f"{names}: both are agency {agency!r} in {year}; an agency has one params file a year")
+            problems.append(_("{names}: both are agency {agency!r} in {year}; an agency has one params file a year").format(names=names, agency=agency, year=year))
     return problems
 
 

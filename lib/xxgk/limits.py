@@ -19,6 +19,7 @@ import zlib
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import N_, _
 
 MB = 1024 * 1024
 
@@ -32,7 +33,7 @@ MAX_INPUT_BYTES = {  # the file as stored, per type
     "convert": 50 * MB,  # .doc/.wps/.rtf/.odt/.xls/.et/.ods and .mht web archives, before LibreOffice or MIME sees them
 }
 #: how a file of each kind is named in a message (else 「the .KIND file」)
-_KIND_NAMES = {"text": "the text file", "convert": "the file to convert"}
+_KIND_NAMES = {"text": N_("the text file"), "convert": N_("the file to convert")}
 MAX_ARCHIVE_UNCOMPRESSED = 200 * MB  # all members of a .docx/.xlsx together, declared and actually inflated
 MAX_COMPRESSION_RATIO = 200  # zeros and spaces deflate ~1000:1, Office XML ~10:1; per member larger than RATIO_FLOOR_BYTES once inflated
 RATIO_FLOOR_BYTES = 1 * MB
@@ -66,16 +67,17 @@ class LimitError(InputError):
 
     def __init__(self, path, what: str, found: str, limit: str, name: str, hint: str = "") -> None:
         self.limit_name = name
-        super().__init__(path, f"{what} {found} (limit {limit}: {name}){'; ' + hint if hint else ''}")
+        super().__init__(path, _("{what} {found} (limit {limit}: {name})").format(what=what, found=found, limit=limit, name=name)
+                         + (_("; ") + hint if hint else ""))  # fmt: skip
 
 
 def check_cells(path, where: str, size: int, used: int) -> int:
     """Refuse a table of ``size`` positions over ``MAX_GRID_CELLS``, or one that takes the document's tables
     (``used`` so far) over ``MAX_DOCUMENT_CELLS``; return the new total."""
     if size > MAX_GRID_CELLS:
-        raise LimitError(path, f"{where} expands to", f"{size} cells", str(MAX_GRID_CELLS), "MAX_GRID_CELLS")
+        raise LimitError(path, _("{where} expands to").format(where=where), _("{size} cells").format(size=size), str(MAX_GRID_CELLS), "MAX_GRID_CELLS")
     if used + size > MAX_DOCUMENT_CELLS:
-        raise LimitError(path, f"the tables up to {where} expand to", f"{used + size} cells",
+        raise LimitError(path, _("the tables up to {where} expand to").format(where=where), _("{value} cells").format(value=used + size),
                          str(MAX_DOCUMENT_CELLS), "MAX_DOCUMENT_CELLS")  # fmt: skip
     return used + size
 
@@ -98,7 +100,7 @@ def check_size(path, kind: str, size: int | None = None, hint: str = "") -> int:
         found, cap = size_text(size), size_text(limit)
         if found == cap:  # just over: rounded, both would read 「20 MB」
             found, cap = f"{size:,} bytes", f"{limit:,} bytes"
-        raise LimitError(path, f"{_KIND_NAMES.get(kind, f'the .{kind} file')} is", found, cap, f"MAX_INPUT_BYTES[{kind!r}]",
+        raise LimitError(path, _("{file} is").format(file=_(_KIND_NAMES[kind]) if kind in _KIND_NAMES else _("the .{kind} file").format(kind=kind)), found, cap, f"MAX_INPUT_BYTES[{kind!r}]",
                          hint)  # fmt: skip
     return size
 
@@ -114,25 +116,24 @@ def check_zip(path, kind: str) -> None:
     with open(path, "rb") as f:
         head = f.read(8)
     if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise InputError(path, f"cannot read the file as .{kind}: it is an OLE compound file (an old binary Office "
-                         f"file or a password-protected one); save an unprotected .{kind} copy first")  # fmt: skip
+        raise InputError(path, _("cannot read the file as .{kind}: it is an OLE compound file (an old binary Office file or a password-protected one); save an unprotected .{kind} copy first").format(kind=kind))  # fmt: skip
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise InputError(path, f"cannot read the file as .{kind}: not a zip archive ({exc})") from None
+        raise InputError(path, _("cannot read the file as .{kind}: not a zip archive ({exc})").format(kind=kind, exc=exc)) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
-            raise LimitError(path, f"the .{kind} archive has", f"{len(infos)} members", str(MAX_ZIP_MEMBERS),
+            raise LimitError(path, _("the .{kind} archive has").format(kind=kind), _("{n} members").format(n=len(infos)), str(MAX_ZIP_MEMBERS),
                              "MAX_ZIP_MEMBERS")  # fmt: skip
         declared = sum(i.file_size for i in infos)
         if declared > MAX_ARCHIVE_UNCOMPRESSED:
-            raise LimitError(path, f"the .{kind} expands to", size_text(declared), size_text(MAX_ARCHIVE_UNCOMPRESSED),
+            raise LimitError(path, _("the .{kind} expands to").format(kind=kind), size_text(declared), size_text(MAX_ARCHIVE_UNCOMPRESSED),
                              "MAX_ARCHIVE_UNCOMPRESSED")  # fmt: skip
         for i in infos:
             if i.file_size > RATIO_FLOOR_BYTES and i.file_size > MAX_COMPRESSION_RATIO * max(i.compress_size, 1):
                 ratio = i.file_size // max(i.compress_size, 1)
-                raise LimitError(path, f"member {i.filename} of the .{kind} is compressed", f"{ratio}:1",
+                raise LimitError(path, _("member {filename} of the .{kind} is compressed").format(filename=i.filename, kind=kind), f"{ratio}:1",
                                  f"{MAX_COMPRESSION_RATIO}:1", "MAX_COMPRESSION_RATIO")  # fmt: skip
         total = 0
         for i in infos:
@@ -148,16 +149,14 @@ def _scan_member(path, kind: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, to
             while chunk := f.read(1 << 20):
                 total += len(chunk)
                 if total > MAX_ARCHIVE_UNCOMPRESSED:
-                    raise LimitError(path, f"the .{kind} expands to more than", size_text(MAX_ARCHIVE_UNCOMPRESSED),
+                    raise LimitError(path, _("the .{kind} expands to more than").format(kind=kind), size_text(MAX_ARCHIVE_UNCOMPRESSED),
                                      size_text(MAX_ARCHIVE_UNCOMPRESSED), "MAX_ARCHIVE_UNCOMPRESSED")  # fmt: skip
                 window = tail + chunk
                 if _XML_DECL.search(window) or _XML_DECL_UTF16.search(window):
-                    raise InputError(path, f"cannot read the file as .{kind}: member {info.filename} declares a "
-                                      "DOCTYPE or XML entities (refused: entity expansion)")  # fmt: skip
+                    raise InputError(path, _("cannot read the file as .{kind}: member {filename} declares a DOCTYPE or XML entities (refused: entity expansion)").format(kind=kind, filename=info.filename))  # fmt: skip
                 tail = window[-32:]
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
-        raise InputError(path, f"cannot read the file as .{kind}: member {info.filename} is damaged "
-                         f"({'zlib.error' if isinstance(exc, zlib.error) else exc.__class__.__name__}: {exc})") from None  # fmt: skip
+        raise InputError(path, _("cannot read the file as .{kind}: member {filename} is damaged ({value}: {exc})").format(kind=kind, filename=info.filename, value='zlib.error' if isinstance(exc, zlib.error) else exc.__class__.__name__, exc=exc)) from None  # fmt: skip
     return total
 
 
@@ -169,22 +168,22 @@ def read_json(path, kind: str = "json"):
         check_size(path, kind)
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise InputError(path, _("not UTF-8 text ({reason} at byte {start})").format(reason=exc.reason, start=exc.start)) from None
     except OSError as exc:
-        raise InputError(path, f"cannot read the file ({exc.strerror or exc})") from None
+        raise InputError(path, _("cannot read the file ({strerror})").format(strerror=exc.strerror or exc)) from None
     depth = json_depth(text)
     if depth > MAX_JSON_DEPTH:
-        raise LimitError(path, "the JSON nests", f"{depth} levels deep", str(MAX_JSON_DEPTH), "MAX_JSON_DEPTH")
+        raise LimitError(path, _("the JSON nests"), _("{depth} levels deep").format(depth=depth), str(MAX_JSON_DEPTH), "MAX_JSON_DEPTH")
     try:
         return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise InputError(path, f"not valid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+        raise InputError(path, _("not valid JSON: {msg} (column {colno})").format(msg=exc.msg, colno=exc.colno), exc.lineno) from None
     except ValueError as exc:  # NaN, Infinity
-        raise InputError(path, f"not valid JSON: {exc}") from None
+        raise InputError(path, _("not valid JSON: {exc}").format(exc=exc)) from None
 
 
 def _no_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows (expected a finite number)")
+    raise ValueError(_("{name} is not a number JSON allows (expected a finite number)").format(name=name))
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
@@ -229,7 +228,7 @@ def time_budget(path, seconds: float | None = None):
 
 
 def _over_budget(path, seconds: float, at: str) -> LimitError:
-    return LimitError(path, f"reading the document{at} took more than", f"{seconds:g} s", f"{seconds:g} s",
+    return LimitError(path, _("reading the document{at} took more than").format(at=at), f"{seconds:g} s", f"{seconds:g} s",
                       "INGEST_SECONDS")  # fmt: skip
 
 

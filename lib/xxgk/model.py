@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from xxgk.formats import Format, get_format
+from xxgk.i18n import _
 from xxgk.values import BLANK_TOKENS, NA_TOKENS, ValueTextError, canonical_text, parse_number
 
 #: agency levels; they decide the publication deadline (rule P1)
@@ -167,7 +168,7 @@ class Report:
     def cell(self, cell_id: str) -> Cell:
         """The cell with this id; a blank cell when the report has none for it."""
         if not self.fmt.has_cell(cell_id):
-            raise KeyError(f"format {self.format_id} has no cell {cell_id}")
+            raise KeyError(_("format {format_id} has no cell {cell_id}").format(format_id=self.format_id, cell_id=cell_id))
         return self.cells.get(cell_id) or Cell.blank()
 
     def value(self, cell_id: str) -> int | Decimal | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from xxgk.errors import UserError
 from xxgk.formats import format_for_year
+from xxgk.i18n import _
 from xxgk.model import SECTION_IDS, Agency, Cell, Extension, ExtensionRow, Report, Signature
 from xxgk.params import discover, load_params, loads_params, params_path
 from xxgk.params_write import dump_params, write_text_atomic
@@ -111,7 +112,7 @@ def write_new(path: Path, text: str) -> Path:
     try:
         return write_text_atomic(path, text, overwrite=False)
     except FileExistsError:
-        raise UserError(f"{path} already exists; not overwriting it (edit it, or delete it to start again)") from None
+        raise UserError(_("{path} already exists; not overwriting it (edit it, or delete it to start again)").format(path=path)) from None
 
 
 def _missing_last(params_dir: Path, agency: str, year: int) -> UserError:
@@ -119,13 +120,16 @@ def _missing_last(params_dir: Path, agency: str, year: int) -> UserError:
     years = sorted(y for y, a, _ in found if a == agency)
     want = params_path(params_dir, year - 1, agency)
     if years:
-        return UserError(f"{want} not found: {agency} has params files for {', '.join(map(str, years))} "
-                         f"only; `xxgk new` starts year Y from year Y-1")  # fmt: skip
+        return UserError(_("{want} not found: {agency} has params files for {years} only; `xxgk new` starts year Y from year Y-1").format(want=want, agency=agency, years=', '.join(map(str, years))))  # fmt: skip
     peers = sorted({a for y, a, _ in found if y == year - 1})
     close = difflib.get_close_matches(agency, peers, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else (
-        f"; agencies with {year - 1} files: {', '.join(peers[:10])}" if peers else f"; no {year - 1} files under {params_dir}")
-    return UserError(f"{want} not found: no params file of agency {agency!r}{hint}")
+    if close:
+        hint = _("; did you mean {names}?").format(names=", ".join(close))
+    elif peers:
+        hint = _("; agencies with {year} files: {names}").format(year=year - 1, names=", ".join(peers[:10]))
+    else:
+        hint = _("; no {year} files under {params}").format(year=year - 1, params=params_dir)
+    return UserError(_("{want} not found: no params file of agency {agency!r}{hint}").format(want=want, agency=agency, hint=hint))
 
 
 def start_new_year(params_dir: str | Path, agency: str, year: int) -> Path:
@@ -133,7 +137,7 @@ def start_new_year(params_dir: str | Path, agency: str, year: int) -> Path:
     params_dir = Path(params_dir)
     target = params_path(params_dir, year, agency)
     if target.exists():
-        raise UserError(f"{target} already exists; not overwriting it (edit it, or delete it to start again)")
+        raise UserError(_("{target} already exists; not overwriting it (edit it, or delete it to start again)").format(target=target))
     source = params_path(params_dir, year - 1, agency)
     if not source.is_file():
         raise _missing_last(params_dir, agency, year)
@@ -148,6 +152,7 @@ def main(args) -> int:
     """``xxgk new``: start next year's params file from last year's."""
     path = start_new_year(args.params, args.agency, args.year)
     fmt = format_for_year(args.year)
-    print(f"wrote {path} (format {fmt.id}): agency details and 二、上年结转 copied from {args.year - 1}; "
-          "figures blank, narrative to write (last year's text is in comments)")  # fmt: skip
+    print(_("wrote {path} (format {format}): agency details and 二、上年结转 copied from {year}; "
+            "figures blank, narrative to write (last year's text is in comments)").format(
+        path=path, format=fmt.id, year=args.year - 1))
     return 0

@@ -13,6 +13,7 @@ import yaml
 
 from xxgk.errors import UserError
 from xxgk.formats import Format, FormatError, format_for_year, get_format
+from xxgk.i18n import _
 from xxgk.model import (
     AGENCY_LEVELS,
     SECTION_IDS,
@@ -65,13 +66,12 @@ def load_params(path: str | Path, agencies: dict[str, Agency] | None = None) -> 
     try:
         size = path.stat().st_size
         if size > MAX_PARAMS_BYTES:
-            raise ParamsError([Problem(str(path), None, f"the file is {size:,} bytes; a params file may have at most "
-                                       f"{MAX_PARAMS_BYTES:,}")])  # fmt: skip
+            raise ParamsError([Problem(str(path), None, _("the file is {size:,} bytes; a params file may have at most {max_params_bytes:,}").format(size=size, max_params_bytes=MAX_PARAMS_BYTES))])  # fmt: skip
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ParamsError([Problem(str(path), None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
+        raise ParamsError([Problem(str(path), None, _("not UTF-8 text ({reason} at byte {start})").format(reason=exc.reason, start=exc.start))]) from exc
     except OSError as exc:
-        raise ParamsError([Problem(str(path), None, f"cannot read: {exc.strerror}")]) from exc
+        raise ParamsError([Problem(str(path), None, _("cannot read: {strerror}").format(strerror=exc.strerror))]) from exc
     return loads_params(text, str(path), agencies)
 
 
@@ -80,7 +80,7 @@ def loads_params(text: str, file: str = "<params>", agencies: dict[str, Agency] 
     loader, root = compose(text, file)
     r = Reader(file, loader)
     if root is None:
-        raise ParamsError([Problem(file, None, "the file is empty")])
+        raise ParamsError([Problem(file, None, _("the file is empty"))])
     top = r.mapping(root, "top level", TOP_KEYS)
     if r.problems and not top:
         raise ParamsError(r.problems)
@@ -96,13 +96,13 @@ def _read(r: Reader, top: dict, root, agencies=None) -> Report:
     year_node = top.get("year", _NONE)[1]
     year = None
     if year_node is None:
-        r.problem(root, "year: missing (the report year, e.g. 2020)")
+        r.problem(root, _("year: missing (the report year, e.g. 2020)"))
     else:
         v = r.value(year_node) if isinstance(year_node, yaml.ScalarNode) else None
         if isinstance(v, bool) or not isinstance(v, int):
-            r.problem(year_node, f"year: expected a report year like 2020, got {kind(year_node)}")
+            r.problem(year_node, _("year: expected a report year like 2020, got {kind}").format(kind=kind(year_node)))
         elif year_problem(v):
-            r.problem(year_node, f"year: {year_problem(v)}")
+            r.problem(year_node, _("year: {year_problem}").format(year_problem=year_problem(v)))
         else:
             year = v
     fmt: Format | None = None
@@ -114,7 +114,7 @@ def _read(r: Reader, top: dict, root, agencies=None) -> Report:
         elif year is not None:
             fmt = format_for_year(year)
     except FormatError as exc:
-        r.problem(fnode or year_node, f"format: {exc}")
+        r.problem(fnode or year_node, _("format: {exc}").format(exc=exc))
     report = Report(agency=agency, year=year or 0, format_id=fmt.id if fmt else "2021")
     report.published = r.date(top.get("published", _NONE)[1], "published")
     report.contact = r.text(top.get("contact", _NONE)[1], "contact", max_len=MAX_SHORT)
@@ -139,26 +139,26 @@ def _read(r: Reader, top: dict, root, agencies=None) -> Report:
 
 def _read_agency(r: Reader, node, root, agencies=None) -> Agency:
     if node is None:
-        r.problem(root, "agency: missing (id, name, level)")
+        r.problem(root, _("agency: missing (id, name, level)"))
         return Agency("unknown", "")
     m = r.mapping(node, "agency", AGENCY_KEYS)
     aid = r.text(m.get("id", _NONE)[1], "agency.id", required=True, parent=node) or "unknown"
     if aid != "unknown" and slug_problem(aid):
-        r.problem(m["id"][1], f"agency.id: {slug_problem(aid)}")
+        r.problem(m["id"][1], _("agency.id: {slug_problem}").format(slug_problem=slug_problem(aid)))
     known = (agencies or {}).get(aid)
     if agencies is not None and known is None and aid != "unknown":
-        r.problem(m["id"][1], f"agency.id: {aid!r} is not in the roster (params/agencies.yaml)")
+        r.problem(m["id"][1], _("agency.id: {aid!r} is not in the roster (params/agencies.yaml)").format(aid=aid))
     if known is not None:  # the roster holds name, level and parent; the file may omit them
         name = r.text(m.get("name", _NONE)[1], "agency.name 机关名称", max_len=MAX_NAME) or known.name
         level = r.text(m.get("level", _NONE)[1], "agency.level") or known.level
         parent = r.text(m.get("parent", _NONE)[1], "agency.parent", max_len=MAX_NAME) or known.parent
         if level not in AGENCY_LEVELS:
-            r.problem(m["level"][1], f"agency.level: unknown level {level!r}{did_you_mean(level, AGENCY_LEVELS)}")
+            r.problem(m["level"][1], _("agency.level: unknown level {level!r}{did_you_mean}").format(level=level, did_you_mean=did_you_mean(level, AGENCY_LEVELS)))
         return Agency(aid, name, level, parent)
     name = r.text(m.get("name", _NONE)[1], "agency.name 机关名称", required=True, max_len=MAX_NAME, parent=node) or ""
     level = r.text(m.get("level", _NONE)[1], "agency.level") or AGENCY_LEVELS[0]
     if level not in AGENCY_LEVELS:
-        r.problem(m["level"][1], f"agency.level: unknown level {level!r}{did_you_mean(level, AGENCY_LEVELS)}")
+        r.problem(m["level"][1], _("agency.level: unknown level {level!r}{did_you_mean}").format(level=level, did_you_mean=did_you_mean(level, AGENCY_LEVELS)))
     parent = r.text(m.get("parent", _NONE)[1], "agency.parent", max_len=MAX_NAME)
     return Agency(aid, name, level, parent)
 
@@ -167,7 +167,7 @@ def _read_sections(r: Reader, node, report: Report) -> None:
     if node is None:
         return
     m = r.mapping(node, "sections", SECTION_IDS)
-    for sid, (_, vnode) in m.items():
+    for sid, (_key, vnode) in m.items():
         if isinstance(vnode, yaml.MappingNode):
             sm = r.mapping(vnode, f"sections.{sid}", ("title", "text"))
             title = r.text(sm.get("title", _NONE)[1], f"sections.{sid}.title")
@@ -195,10 +195,10 @@ def _read_table(r: Reader, fmt: Format, table_id: str, key: str, node, report: R
         label = f"{key}.{row_id} 「{fmt.row_label(table_id, row_id)}」"
         cols = "、".join(s.column.label for s in specs)
         if not isinstance(vnode, yaml.SequenceNode):
-            r.problem(vnode, f"{label}: expected a list of {len(specs)} values ({cols}), got {kind(vnode)}")
+            r.problem(vnode, _("{label}: expected a list of {n} values ({cols}), got {kind}").format(label=label, n=len(specs), cols=cols, kind=kind(vnode)))
             continue
         if len(vnode.value) != len(specs):
-            r.problem(vnode, f"{label}: expected {len(specs)} values ({cols}), got {len(vnode.value)}")
+            r.problem(vnode, _("{label}: expected {n} values ({cols}), got {n2}").format(label=label, n=len(specs), cols=cols, n2=len(vnode.value)))
             continue
         for spec, item in zip(specs, vnode.value):
             cell = _read_cell(r, spec, item)
@@ -216,7 +216,7 @@ def _read_cell(r: Reader, spec, node) -> Cell | None:
         if node is None:
             return Cell.blank() if note is None else Cell(None, "blank", None, note)
     if not isinstance(node, yaml.ScalarNode):
-        r.problem(node, f"{where}: expected {expected_text(spec.column)}, got {kind(node)}")
+        r.problem(node, _("{where}: expected {expected_text}, got {kind}").format(where=where, expected_text=expected_text(spec.column), kind=kind(node)))
         return None
     if node.tag.endswith(":null") and not node.style:
         cell = Cell.blank()
@@ -227,7 +227,7 @@ def _read_cell(r: Reader, spec, node) -> Cell | None:
         try:
             cell = cell_from_text(text, spec.column)
         except ValueTextError:
-            r.problem(node, f"{where}: expected {expected_text(spec.column)}, got {kind(node)}")
+            r.problem(node, _("{where}: expected {expected_text}, got {kind}").format(where=where, expected_text=expected_text(spec.column), kind=kind(node)))
             return None
         problem = value_problem(cell.value, spec.column.type) if cell.is_value else None
         if problem:
@@ -240,10 +240,10 @@ def _read_cell(r: Reader, spec, node) -> Cell | None:
 
 def _read_extensions(r: Reader, node, report: Report) -> None:
     if not isinstance(node, yaml.SequenceNode):
-        r.problem(node, f"extensions: expected a list of tables, got {kind(node)}")
+        r.problem(node, _("extensions: expected a list of tables, got {kind}").format(kind=kind(node)))
         return
     if len(node.value) > MAX_EXTENSIONS:
-        r.problem(node, f"extensions: {len(node.value)} tables; at most {MAX_EXTENSIONS} allowed")
+        r.problem(node, _("extensions: {n} tables; at most {max_extensions} allowed").format(n=len(node.value), max_extensions=MAX_EXTENSIONS))
         return
     for i, tnode in enumerate(node.value):
         where = f"extensions[{i}]"
@@ -252,17 +252,17 @@ def _read_extensions(r: Reader, node, report: Report) -> None:
             continue
         after = r.text(m.get("after", _NONE)[1], f"{where}.after") or "s6"
         if after not in SECTION_IDS:
-            r.problem(m["after"][1], f"{where}.after: expected a section id{did_you_mean(after, SECTION_IDS)}")
+            r.problem(m["after"][1], _("{where}.after: expected a section id{did_you_mean}").format(where=where, did_you_mean=did_you_mean(after, SECTION_IDS)))
         ext_id = r.text(m.get("id", _NONE)[1], f"{where}.id") or f"ext{i + 1}"
         if slug_problem(ext_id):
-            r.problem(m["id"][1], f"{where}.id: {slug_problem(ext_id)}")
+            r.problem(m["id"][1], _("{where}.id: {slug_problem}").format(where=where, slug_problem=slug_problem(ext_id)))
         columns = _ext_columns(r, m.get("columns", _NONE)[1] or tnode, where)
         rows: list[ExtensionRow] = []
         rows_node = m.get("rows", _NONE)[1]
         if rows_node is not None and not isinstance(rows_node, yaml.SequenceNode):
-            r.problem(rows_node, f"{where}.rows: expected a list of rows, got {kind(rows_node)}")
+            r.problem(rows_node, _("{where}.rows: expected a list of rows, got {kind}").format(where=where, kind=kind(rows_node)))
         elif rows_node is not None and len(rows_node.value) > MAX_ROWS:
-            r.problem(rows_node, f"{where}.rows: {len(rows_node.value)} rows; at most {MAX_ROWS} allowed")
+            r.problem(rows_node, _("{where}.rows: {n} rows; at most {max_rows} allowed").format(where=where, n=len(rows_node.value), max_rows=MAX_ROWS))
         else:
             for j, rnode in enumerate(rows_node.value if rows_node is not None else []):
                 row = _ext_row(r, rnode, f"{where}.rows[{j}]", columns)
@@ -282,10 +282,10 @@ def _read_extensions(r: Reader, node, report: Report) -> None:
 
 def _ext_columns(r: Reader, node, where: str) -> list[str]:
     if not isinstance(node, yaml.SequenceNode) or not node.value:
-        r.problem(node, f"{where}.columns: expected the list of column headers")
+        r.problem(node, _("{where}.columns: expected the list of column headers").format(where=where))
         return []
     if len(node.value) > MAX_COLUMNS:
-        r.problem(node, f"{where}.columns: {len(node.value)} columns; at most {MAX_COLUMNS} allowed")
+        r.problem(node, _("{where}.columns: {n} columns; at most {max_columns} allowed").format(where=where, n=len(node.value), max_columns=MAX_COLUMNS))
         return []
     columns = [r.text(c, f"{where}.columns[{k}]", required=True) for k, c in enumerate(node.value)]
     return [c for c in columns if c is not None] if all(c is not None for c in columns) else []
@@ -298,11 +298,11 @@ def _ext_row(r: Reader, node, where: str, columns: list[str]) -> ExtensionRow | 
     vnode = rm.get("values", _NONE)[1]
     want = f"{len(columns) - 1} values ({'、'.join(columns[1:])})"
     if vnode is not None and not isinstance(vnode, yaml.SequenceNode):
-        r.problem(vnode, f"{where} 「{label}」: expected a list of {want}, got {kind(vnode)}")
+        r.problem(vnode, _("{where} 「{label}」: expected a list of {want}, got {kind}").format(where=where, label=label, want=want, kind=kind(vnode)))
         return None
     items = vnode.value if vnode is not None else []
     if columns and len(items) != len(columns) - 1:
-        r.problem(vnode or node, f"{where} 「{label}」: expected {want}, got {len(items)}")
+        r.problem(vnode or node, _("{where} 「{label}」: expected {want}, got {n}").format(where=where, label=label, want=want, n=len(items)))
         return None
     values = [_ext_value(r, item, f"{where}.values[{k}]") for k, item in enumerate(items)]
     return ExtensionRow(label, values, indent)
@@ -311,7 +311,7 @@ def _ext_row(r: Reader, node, where: str, columns: list[str]) -> ExtensionRow | 
 def _ext_value(r: Reader, node, where: str):
     """An extension cell as written: null, a whole number, or the text (never a YAML object's repr)."""
     if not isinstance(node, yaml.ScalarNode):
-        r.problem(node, f"{where}: expected a number, a text or null, got {kind(node)}")
+        r.problem(node, _("{where}: expected a number, a text or null, got {kind}").format(where=where, kind=kind(node)))
         return None
     if node.tag.endswith(":null") and not node.style:
         return None
@@ -319,7 +319,7 @@ def _ext_value(r: Reader, node, where: str):
         v = r.value(node)
         if isinstance(v, int) and not isinstance(v, bool) and not value_problem(v, "signed"):
             return v
-        r.problem(node, f"{where}: expected a whole number of at most 10 digits, got {kind(node)}")
+        r.problem(node, _("{where}: expected a whole number of at most 10 digits, got {kind}").format(where=where, kind=kind(node)))
         return None
     return r.text(node, where)
 
@@ -328,7 +328,7 @@ def _read_provenance(r: Reader, node, report: Report, fmt: Format | None) -> Non
     m = r.mapping(node, "provenance", None)
     for cid, (knode, vnode) in m.items():
         if fmt is not None and not fmt.has_cell(cid):
-            r.problem(knode, f"provenance: unknown cell id {cid[:80]!r}{did_you_mean(cid, fmt.cell_ids())}")
+            r.problem(knode, _("provenance: unknown cell id {cid!r}{did_you_mean}").format(cid=cid[:80], did_you_mean=did_you_mean(cid, fmt.cell_ids())))
             continue
         where = f"provenance.{cid}"
         pm = r.mapping(vnode, where, ("source", "confidence", "uncertain", "reason"))

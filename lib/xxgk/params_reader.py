@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import yaml
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.validate import MAX_LABEL, MAX_YAML_DEPTH, MAX_YAML_NODES, text_problem
 
 INVALID = object()
@@ -49,9 +50,9 @@ def compose(text: str, file: str):
         line = mark.line + 1 if mark else None
         problem = str(getattr(exc, "problem", exc))
         if "nesting depth" in problem:  # libyaml's own bound, met before ours
-            problem = f"YAML nested deeper than the limit of {MAX_YAML_DEPTH} levels"
+            problem = _("YAML nested deeper than the limit of {max_yaml_depth} levels").format(max_yaml_depth=MAX_YAML_DEPTH)
         else:
-            problem = f"not valid YAML: {problem}"
+            problem = _("not valid YAML: {problem}").format(problem=problem)
         raise ParamsError([Problem(file, line, problem)]) from None
 
 
@@ -64,8 +65,7 @@ def _guard(text: str, file: str) -> None:
             counts.append(1)
             anchors.append(ev.anchor)
             if len(anchors) > MAX_YAML_DEPTH:
-                raise ParamsError([Problem(file, ev.start_mark.line + 1, f"YAML nested deeper than the limit of "
-                                           f"{MAX_YAML_DEPTH} levels")])  # fmt: skip
+                raise ParamsError([Problem(file, ev.start_mark.line + 1, _("YAML nested deeper than the limit of {max_yaml_depth} levels").format(max_yaml_depth=MAX_YAML_DEPTH))])  # fmt: skip
             continue
         if isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             n, anchor = counts.pop(), anchors.pop()
@@ -81,8 +81,7 @@ def _guard(text: str, file: str) -> None:
             continue
         counts[-1] += n
         if counts[-1] > MAX_YAML_NODES:
-            raise ParamsError([Problem(file, ev.start_mark.line + 1, f"YAML aliases expand to more than the limit "
-                                       f"of {MAX_YAML_NODES:,} nodes (an alias bomb?)")])  # fmt: skip
+            raise ParamsError([Problem(file, ev.start_mark.line + 1, _("YAML aliases expand to more than the limit of {max_yaml_nodes:,} nodes (an alias bomb?)").format(max_yaml_nodes=MAX_YAML_NODES))])  # fmt: skip
 
 
 class Reader:
@@ -108,19 +107,19 @@ class Reader:
     def mapping(self, node, where: str, allowed) -> dict:
         """Key → (key node, value node); unknown keys are reported with a did-you-mean."""
         if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{where}: expected a mapping of keys, got {kind(node)}")
+            self.problem(node, _("{where}: expected a mapping of keys, got {kind}").format(where=where, kind=kind(node)))
             return {}
         out = {}
         for knode, vnode in node.value:
             if not isinstance(knode, yaml.ScalarNode):
-                self.problem(knode, f"{where}: expected a plain key, got {kind(knode)}")
+                self.problem(knode, _("{where}: expected a plain key, got {kind}").format(where=where, kind=kind(knode)))
                 continue
             key = str(knode.value)
             if allowed is not None and key not in allowed:
-                self.problem(knode, f"{where}: unknown key {key[:80]!r}{did_you_mean(key, allowed)}")
+                self.problem(knode, _("{where}: unknown key {key!r}{did_you_mean}").format(where=where, key=key[:80], did_you_mean=did_you_mean(key, allowed)))
                 continue
             if key in out:
-                self.problem(knode, f"{where}: key {key[:80]!r} given twice")
+                self.problem(knode, _("{where}: key {key!r} given twice").format(where=where, key=key[:80]))
             out[key] = (knode, vnode)
         return out
 
@@ -140,15 +139,15 @@ class Reader:
         """
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and not node.style):
             if required:
-                self.problem(node if node is not None else parent, f"{where}: a text is required")
+                self.problem(node if node is not None else parent, _("{where}: a text is required").format(where=where))
             return None
         if not isinstance(node, yaml.ScalarNode):
-            self.problem(node, f"{where}: expected a text, got {kind(node)}")
+            self.problem(node, _("{where}: expected a text, got {kind}").format(where=where, kind=kind(node)))
             return None
         text = str(node.value)
         problem = text_problem(text, max_len)
         if problem:
-            self.problem(node, f"{where}: the text {problem}")
+            self.problem(node, _("{where}: the text {problem}").format(where=where, problem=problem))
             return None
         return text
 
@@ -158,7 +157,7 @@ class Reader:
             return default
         v = self.value(node) if isinstance(node, yaml.ScalarNode) else INVALID
         if not isinstance(v, bool):
-            self.problem(node, f"{where}: expected true or false, got {kind(node)}")
+            self.problem(node, _("{where}: expected true or false, got {kind}").format(where=where, kind=kind(node)))
             return default
         return v
 
@@ -168,7 +167,7 @@ class Reader:
             return default
         v = self.value(node) if isinstance(node, yaml.ScalarNode) else INVALID
         if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
-            self.problem(node, f"{where}: expected a whole number {low}–{high}, got {kind(node)}")
+            self.problem(node, _("{where}: expected a whole number {low}–{high}, got {kind}").format(where=where, low=low, high=high, kind=kind(node)))
             return default
         return v
 
@@ -178,7 +177,7 @@ class Reader:
             return default
         v = self.value(node) if isinstance(node, yaml.ScalarNode) else INVALID
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not 0 <= v <= 1:
-            self.problem(node, f"{where}: expected a number between 0 and 1 (e.g. 0.85), got {kind(node)}")
+            self.problem(node, _("{where}: expected a number between 0 and 1 (e.g. 0.85), got {kind}").format(where=where, kind=kind(node)))
             return default
         return float(v)
 
@@ -197,23 +196,26 @@ class Reader:
                 return dt.date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 pass
-        self.problem(node, f"{where}: expected a date like 2021-01-20 (or 2021年1月20日), got {kind(node)}")
+        self.problem(node, _("{where}: expected a date like 2021-01-20 (or 2021年1月20日), got {kind}").format(
+            where=where, kind=kind(node)))
         return None
 
 
 def kind(node) -> str:
     """A node as shown in a message: its kind, or its (shortened) text."""
     if node is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(node, yaml.MappingNode):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
+        return _("a list")
     text = str(node.value)
-    return repr(text if len(text) <= 60 else f"{text[:40]}… ({len(text)} characters)")
+    return repr(text if len(text) <= 60 else _("{start}… ({n} characters)").format(start=text[:40], n=len(text)))
 
 
 def did_you_mean(key: str, allowed) -> str:
     """'; did you mean X?' for a close key, else the allowed keys."""
     close = difflib.get_close_matches(key[:200], list(allowed), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(allowed)}"
+    if close:
+        return _("; did you mean {name!r}?").format(name=close[0])
+    return _("; allowed: {names}").format(names=", ".join(allowed))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from xxgk.i18n import _
 from xxgk.model import BLANK, NA, Cell, Report
 from xxgk.params import TABLE_KEYS
 from xxgk.params_review import dump_office
@@ -197,4 +198,4 @@ def save_params(report: Report, path: str | Path, overwrite: bool = True) -> Pat
     try:
         return write_text_atomic(path, dump_params(report), overwrite=overwrite)
     except FileExistsError:
-        raise FileExistsError(f"{path} exists; not overwriting it") from None
+        raise FileExistsError(_("{path} exists; not overwriting it").format(path=path)) from None

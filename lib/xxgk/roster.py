@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from xxgk.i18n import _
 from xxgk.model import AGENCY_LEVELS, Agency
 from xxgk.params import AGENCY_ID
 from xxgk.params_reader import ParamsError, Problem, Reader, compose, did_you_mean
@@ -67,9 +68,9 @@ def load_roster(path: str | Path) -> Roster:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ParamsError([Problem(file, None, f"cannot read the roster: {exc.strerror}")]) from exc
+        raise ParamsError([Problem(file, None, _("cannot read the roster: {strerror}").format(strerror=exc.strerror))]) from exc
     except UnicodeDecodeError as exc:
-        raise ParamsError([Problem(file, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
+        raise ParamsError([Problem(file, None, _("not UTF-8 text ({reason} at byte {start})").format(reason=exc.reason, start=exc.start))]) from exc
     loader, root = compose(text, file)  # alias bombs and deep nesting refused like in params files
     r = Reader(file, loader)
     node = root
@@ -77,7 +78,7 @@ def load_roster(path: str | Path) -> Roster:
         top = r.mapping(root, "top level", ("agencies",))
         node = top.get("agencies", (None, None))[1]
     if not isinstance(node, yaml.SequenceNode):
-        raise ParamsError([Problem(file, None, "expected `agencies:` followed by a list of agencies (id, name, level, parent)")])
+        raise ParamsError([Problem(file, None, _("expected `agencies:` followed by a list of agencies (id, name, level, parent)"))])
     members: dict[str, Member] = {}
     parent_nodes = {}
     for where, item, m in r.items(node, "agencies", ENTRY_KEYS):
@@ -120,7 +121,7 @@ def load_roster(path: str | Path) -> Roster:
 
 def check_params_agencies(roster: Roster, params_files) -> list[Problem]:
     """Problems for params files (``(year, agency id, path)`` as ``params.discover`` gives) outside the roster."""
-    return [Problem(str(p), None, f"agency {aid!r} is not in the roster {roster.file}") for _, aid, p in params_files
+    return [Problem(str(p), None, _("agency {aid!r} is not in the roster {file}").format(aid=aid, file=roster.file)) for _year, aid, p in params_files
             if aid not in roster]  # fmt: skip
 
 

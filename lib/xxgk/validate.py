@@ -14,6 +14,7 @@ from pathlib import Path
 
 from xxgk.errors import UserError
 from xxgk.formats import FIRST_YEAR
+from xxgk.i18n import _
 
 #: report years any reader accepts (the 2021 format is open-ended; this caps absurd years like 10**30)
 YEAR_MIN, YEAR_MAX = FIRST_YEAR, 2100
@@ -43,25 +44,25 @@ UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029{_ZERO_WIDTH}{_BID
 def describe_char(ch: str) -> str:
     """A character as U+XXXX with what kind of character it is."""
     if ch in _ZERO_WIDTH:
-        kind = "a zero-width character"
+        kind = _("a zero-width character")
     elif ch in _BIDI:
-        kind = "a bidirectional-override character"
+        kind = _("a bidirectional-override character")
     elif ch in "\u2028\u2029":
-        kind = "a Unicode line separator"
+        kind = _("a Unicode line separator")
     elif "\ud800" <= ch <= "\udfff":
-        kind = "a lone surrogate"
+        kind = _("a lone surrogate")
     else:
-        kind = "a control character"
-    return f"{kind} U+{ord(ch):04X}"
+        kind = _("a control character")
+    return _("{kind} U+{code}").format(kind=kind, code=f"{ord(ch):04X}")
 
 
 def text_problem(text: str, max_len: int) -> str | None:
     """What is wrong with a text (unsafe characters, too long), or None."""
     m = UNSAFE.search(text)
     if m:
-        return f"contains {describe_char(m.group())} at character {m.start() + 1}; remove it"
+        return _("contains {describe_char} at character {value}; remove it").format(describe_char=describe_char(m.group()), value=m.start() + 1)
     if len(text) > max_len:
-        return f"is {len(text)} characters long; at most {max_len} allowed"
+        return _("is {n} characters long; at most {max_len} allowed").format(n=len(text), max_len=max_len)
     return None
 
 
@@ -79,8 +80,7 @@ def slug_problem(value: str) -> str | None:
     """Why a value is not a slug (lower-case letters, digits and inner '-', at most 64), or None."""
     if SLUG.match(value):
         return None
-    return (f"{value[:80]!r} is not a slug: use lower-case letters a-z, digits and '-' (not at either end), "
-            "at most 64 characters — never a path")  # fmt: skip
+    return (_("{value!r} is not a slug: use lower-case letters a-z, digits and '-' (not at either end), at most 64 characters — never a path").format(value=value[:80]))  # fmt: skip
 
 
 def check_slug(value: str, what: str) -> str:
@@ -94,29 +94,29 @@ def check_slug(value: str, what: str) -> str:
 def year_problem(year) -> str | None:
     """Why a value is not a report year the formats cover, or None."""
     if isinstance(year, bool) or not isinstance(year, int):
-        return f"expected a report year (a whole number {YEAR_MIN}–{YEAR_MAX}), got {str(year)[:40]!r}"
+        return _("expected a report year (a whole number {year_min}–{year_max}), got {year!r}").format(year_min=YEAR_MIN, year_max=YEAR_MAX, year=str(year)[:40])
     if 0 <= year < YEAR_MIN:
-        return (f"report year {year} predates the national formats (first report year {YEAR_MIN}); "
-                "pre-2019 reports used the abolished 政府信息公开情况统计表")  # fmt: skip
+        return _("report year {year} predates the national formats (first report year {first}); "
+                 "pre-2019 reports used the abolished 政府信息公开情况统计表").format(year=year, first=YEAR_MIN)
     if not YEAR_MIN <= year <= YEAR_MAX:
-        shown = str(year) if abs(year) < 10**12 else f"a {len(str(abs(year)))}-digit number"
-        return f"expected a report year {YEAR_MIN}–{YEAR_MAX} (the span the national formats cover), got {shown}"
+        shown = str(year) if abs(year) < 10**12 else _("a {n}-digit number").format(n=len(str(abs(year))))
+        return _("expected a report year {year_min}–{year_max} (the span the national formats cover), got {shown}").format(year_min=YEAR_MIN, year_max=YEAR_MAX, shown=shown)
     return None
 
 
 def value_problem(value, column_type: str) -> str | None:
     """Why a cell value is out of bounds for its column type (count, signed, money), or None."""
     if isinstance(value, float) and not math.isfinite(value):
-        return f"expected a finite number, got {value!r}"
+        return _("expected a finite number, got {value!r}").format(value=value)
     if isinstance(value, Decimal) and not value.is_finite():
-        return f"expected a finite number, got {value}"
+        return _("expected a finite number, got {value}").format(value=value)
     limit = MAX_MONEY if column_type == "money" else MAX_COUNT
     if abs(value) > limit:
-        return f"expected at most {limit:,} (a bound of the format), got a number with {len(str(int(abs(value))))} digits"
+        return _("expected at most {limit:,} (a bound of the format), got a number with {n} digits").format(limit=limit, n=len(str(int(abs(value)))))
     if column_type == "money" and value < 0:
-        return f"expected a non-negative amount, got {value}"
+        return _("expected a non-negative amount, got {value}").format(value=value)
     if column_type != "money" and value != int(value):
-        return f"expected a whole number, got {value}"
+        return _("expected a whole number, got {value}").format(value=value)
     return None
 
 
@@ -125,7 +125,7 @@ def inside(root: str | Path, *parts: str) -> Path:
     base = Path(root).resolve()
     path = base.joinpath(*parts).resolve()
     if path != base and base not in path.parents:
-        raise UserError(f"refusing to write {path}: it is outside {base}")
+        raise UserError(_("refusing to write {path}: it is outside {base}").format(path=path, base=base))
     return path
 
 

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from xxgk.formats import MONEY, Column
+from xxgk.i18n import _
 
 #: texts that publish a cell as blank (not zero)
 BLANK_TOKENS = frozenset({"", "/", "／", "-", "－", "—", "——", "–", "―", "无", "&nbsp;", "\\"})
@@ -49,7 +50,7 @@ def parse_number(text: str, column: Column | None = None) -> tuple[int | Decimal
     t = normalise_text(text)
     m = _NUMBER.match(t)
     if not m:
-        raise ValueTextError(f"not a number: {text!r}")
+        raise ValueTextError(_("not a number: {text!r}").format(text=text))
     digits = m["int"].replace(",", "")
     value: Decimal = Decimal(digits + ("." + m["frac"] if m["frac"] else ""))
     if m["sign"] == "-":
@@ -57,7 +58,7 @@ def parse_number(text: str, column: Column | None = None) -> tuple[int | Decimal
     unit = m["unit"]
     if unit:
         if column is None or column.type != MONEY:
-            raise ValueTextError(f"a money unit in a count cell: {text!r}")
+            raise ValueTextError(_("a money unit in a count cell: {text!r}").format(text=text))
         target = _UNIT_FACTORS[column.unit or "万元"]
         value = value * _UNIT_FACTORS[unit] / target
     out: int | Decimal = int(value) if value == value.to_integral_value() else value.normalize()
@@ -73,7 +74,7 @@ def to_decimal(value) -> Decimal:
     try:
         return Decimal(str(value))
     except InvalidOperation as exc:
-        raise ValueTextError(f"not a number: {value!r}") from exc
+        raise ValueTextError(_("not a number: {value!r}").format(value=value)) from exc
 
 
 def canonical_text(value: int | Decimal) -> str:

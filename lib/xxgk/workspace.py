@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import N_, _
 from xxgk.limits import MAX_JOBS
 from xxgk.params_write import write_text_atomic
 
@@ -19,12 +20,12 @@ LANGUAGES = ("zh", "en")
 FORMATS = ("html", "pdf", "docx")
 #: key → (type, description); the only keys an xxgk.toml may have
 KEYS = {
-    "params": (str, "params directory, relative to xxgk.toml"),
-    "out": (str, "output directory, relative to xxgk.toml"),
-    "jobs": (int, "parallel workers of xxgk build"),
-    "formats": (list, "output formats of xxgk build, a list of html, pdf, docx"),
-    "language": (str, "language of the command line, zh or en"),
-    "template": (str, "template notebook, relative to xxgk.toml (default: the packaged one)"),
+    "params": (str, N_("params directory, relative to xxgk.toml")),
+    "out": (str, N_("output directory, relative to xxgk.toml")),
+    "jobs": (int, N_("parallel workers of xxgk build")),
+    "formats": (list, N_("output formats of xxgk build, a list of html, pdf, docx")),
+    "language": (str, N_("language of the command line, zh or en")),
+    "template": (str, N_("template notebook, relative to xxgk.toml (default: the packaged one)")),
 }
 
 
@@ -66,7 +67,7 @@ def load(path: str | Path) -> Workspace:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise WorkspaceError(f"{path}: not valid TOML: {exc}") from None
+        raise WorkspaceError(_("{path}: not valid TOML: {exc}").format(path=path, exc=exc)) from None
 
     def where(key: str) -> str:
         line = _line(text, key)
@@ -77,21 +78,22 @@ def load(path: str | Path) -> Workspace:
             import difflib
 
             close = difflib.get_close_matches(key, KEYS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(KEYS)}"
-            raise WorkspaceError(f"{where(key)}: unknown key {key!r}{hint}")
+            hint = (_("; did you mean {name!r}?").format(name=close[0]) if close
+                    else _("; known keys: {keys}").format(keys=", ".join(KEYS)))  # fmt: skip
+            raise WorkspaceError(_("{where}: unknown key {key!r}{hint}").format(where=where(key), key=key, hint=hint))
         typ, what = KEYS[key]
         if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
-            raise WorkspaceError(f"{where(key)}: {key} ({what}): expected {typ.__name__}, got {value!r}")
+            raise WorkspaceError(_("{where}: {key} ({what}): expected {name}, got {value!r}").format(where=where(key), key=key, what=_(what), name=typ.__name__, value=value))
     if "jobs" in data and not 1 <= data["jobs"] <= MAX_JOBS:
-        raise WorkspaceError(f"{where('jobs')}: jobs: expected 1–{MAX_JOBS}, got {data['jobs']}")
+        raise WorkspaceError(_("{where}: jobs: expected 1–{limit}, got {jobs}").format(where=where("jobs"), limit=MAX_JOBS, jobs=data["jobs"]))
     formats = data.get("formats")
     if formats is not None:
         bad = [f for f in formats if f not in FORMATS]
         if bad or not formats:
-            raise WorkspaceError(f"{where('formats')}: formats: expected a list of {', '.join(FORMATS)}, got {formats!r}")
+            raise WorkspaceError(_("{where}: formats: expected a list of {formats}, got {formats2!r}").format(where=where('formats'), formats=', '.join(FORMATS), formats2=formats))
     lang = data.get("language")
     if lang is not None and lang not in LANGUAGES:
-        raise WorkspaceError(f"{where('language')}: language: expected one of {', '.join(LANGUAGES)}, got {lang!r}")
+        raise WorkspaceError(_("{where}: language: expected one of {languages}, got {lang!r}").format(where=where('language'), languages=', '.join(LANGUAGES), lang=lang))
     root = path.parent
 
     FLAGS = {"params": "--params DIR", "out": "--out DIR", "template": "--notebook FILE"}  # noqa: N806
@@ -101,15 +103,16 @@ def load(path: str | Path) -> Workspace:
         value = data.get(key, default)
         target = Path(os.path.normpath(root / value))
         if Path(value).is_absolute() or not target.is_relative_to(root):
-            raise WorkspaceError(f"{where(key)}: {key}: {value!r} is outside the workspace {root}; paths in xxgk.toml "
-                                 f"stay inside it (give another place on the command line: {FLAGS[key]})")  # fmt: skip
+            raise WorkspaceError(_("{where}: {key}: {value!r} is outside the workspace {root}; paths in xxgk.toml stay "
+                                   "inside it (give another place on the command line: {flag})").format(
+                where=where(key), key=key, value=value, root=root, flag=FLAGS[key]))
         return target.resolve()
 
     template = None
     if "template" in data:
         template = inside("template", "")
         if not template.is_file():
-            raise WorkspaceError(f"{where('template')}: template: {template} not found")
+            raise WorkspaceError(_("{where}: template: {template} not found").format(where=where('template'), template=template))
     return Workspace(root=root, params=inside("params", "params"), out=inside("out", "build"), jobs=data.get("jobs"),
                      formats=tuple(formats) if formats else None, language=lang, template=template)  # fmt: skip
 
@@ -187,7 +190,7 @@ def init(directory: str | Path, sample: bool = False, language: str = "zh") -> l
     """Create a workspace in ``directory``; return the files written. Never overwrites an existing file."""
     root = Path(directory).resolve()
     if (root / FILENAME).exists():
-        raise WorkspaceError(f"{root / FILENAME} already exists; not overwriting it")
+        raise WorkspaceError(_("{value} already exists; not overwriting it").format(value=root / FILENAME))
     (root / "params").mkdir(parents=True, exist_ok=True)
     written = []
     files = {FILENAME: CONFIG.format(jobs=min(os.cpu_count() or 1, 4), language=f'"{language}"'),
@@ -219,6 +222,6 @@ def main(args) -> int:
     written = init(args.directory, sample=args.sample, language=getattr(args, "lang", None) or "zh")
     root = Path(args.directory).resolve()
     for p in written:
-        print(f"xxgk init: wrote {p.relative_to(root)}")
-    print(f"xxgk init: workspace ready in {root}")
+        print(_("xxgk init: wrote {p}").format(p=p.relative_to(root)))
+    print(_("xxgk init: workspace ready in {root}").format(root=root))
     return 0

@@ -35,7 +35,7 @@ def test_doctor_missing_browser_and_font(monkeypatch, capsys, tmp_path):
     assert "apt-get install fonts-noto-cjk" in out
     assert f"MISSING browser for PDF: XXGK_CHROMIUM={tmp_path / 'no-such-chrome'} is not a file" in out
     assert "fix: sudo apt-get install chromium" in out
-    assert out.rstrip().endswith("2 essential item(s) missing; reports cannot be built until they are fixed.")
+    assert out.rstrip().endswith("2 essential items missing; reports cannot be built until they are fixed.")
 
 
 def test_doctor_missing_package(monkeypatch, capsys):

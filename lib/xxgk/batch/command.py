@@ -13,6 +13,7 @@ from xxgk.batch.outputs import OutputError, check_writable, clean_stale
 from xxgk.batch.plan import plan_batch, run_batch, select_reports
 from xxgk.batch.progress import describe_failure, make_progress
 from xxgk.errors import UserError
+from xxgk.i18n import _, ngettext
 from xxgk.layout import check_layout
 from xxgk.params import discover
 
@@ -24,7 +25,8 @@ def parse_formats(text: str) -> tuple[str, ...]:
     wanted = [f.strip().lower() for f in str(text).split(",") if f.strip()]
     bad = [f for f in wanted if f not in FORMATS]
     if bad or not wanted:
-        raise UserError(f"--formats: unknown format(s) {', '.join(bad) or '(none given)'}; choose from {', '.join(FORMATS)}")
+        raise UserError(_("--formats: unknown format(s) {formats}; choose from {choices}").format(
+            formats=", ".join(bad) or _("(none given)"), choices=", ".join(FORMATS)))
     if "pdf" in wanted and "html" not in wanted:
         wanted.append("html")  # the PDF is printed from the report HTML
     return tuple(f for f in FORMATS if f in wanted)
@@ -44,11 +46,11 @@ def main(args) -> int:
 
     formats = parse_formats(args.formats)
     if args.jobs < 1:
-        raise UserError("--jobs: expected at least 1")
+        raise UserError(_("--jobs: expected at least 1"))
     if not math.isfinite(args.timeout) or args.timeout <= 0:
-        raise UserError("--timeout: expected a finite, positive number of seconds")
+        raise UserError(_("--timeout: expected a finite, positive number of seconds"))
     if args.scheduler and args.executor != "dask":
-        raise UserError("--scheduler needs --executor dask")
+        raise UserError(_("--scheduler needs --executor dask"))
     params_dir = resolve_params_dir(args.params)
     notebook = resolve_notebook(getattr(args, "notebook", None) or DEFAULT_NOTEBOOK)
     out_dir = Path(args.out).resolve()
@@ -75,9 +77,14 @@ def _run(args, params_dir: Path, notebook: Path, out_dir: Path, formats, found, 
                       timeout=args.timeout, manifest=manifest, force=args.force, found=found)  # fmt: skip
     checked = time.perf_counter() - t0
     workers = min(args.jobs, len(plan.todo)) if plan.todo else 0
-    _say(f"xxgk build: {len(selected)} report(s) selected; {len(plan.fresh)} up to date "
-               f"(checked in {checked:.2f} s), {len(plan.todo)} to build"
-               + (f" with {workers} {args.executor} worker(s)" if plan.todo else ""))  # fmt: skip
+    selected_text = ngettext("{n} report selected", "{n} reports selected", len(selected)).format(n=len(selected))
+    if plan.todo:
+        todo = ngettext("{n} to build with {workers} {executor} worker", "{n} to build with {workers} {executor} workers",
+                        workers).format(n=len(plan.todo), workers=workers, executor=args.executor)  # fmt: skip
+    else:
+        todo = _("{n} to build").format(n=0)
+    _say(_("xxgk build: {selected}; {fresh} up to date (checked in {seconds} s), {todo}").format(
+        selected=selected_text, fresh=len(plan.fresh), seconds=f"{checked:.2f}", todo=todo))
     results: dict[str, dict] = {}
     t_build = time.perf_counter()
     if plan.todo:
@@ -91,8 +98,8 @@ def _run(args, params_dir: Path, notebook: Path, out_dir: Path, formats, found, 
     unwritable = next((e for e in failed.values() if (e.get("error") or {}).get("kind") == "output"), None)
     if unwritable is not None:
         manifest.save()
-        raise OutputError(f"{unwritable['error']['message']}; stopped after {len(results)} of {len(plan.todo)} "
-                          "report(s), every existing output is unchanged")  # fmt: skip
+        raise OutputError(_("{error}; stopped after {done} of {total} report(s), every existing output is unchanged")
+                          .format(error=unwritable["error"]["message"], done=len(results), total=len(plan.todo)))
     if not args.no_site:
         from xxgk.site import publish
 
@@ -103,11 +110,19 @@ def _run(args, params_dir: Path, notebook: Path, out_dir: Path, formats, found, 
     not_run = len(plan.todo) - len(results)
     if plan.todo:
         built = len(results) - len(failed)
-        per = f", {elapsed / len(results):.2f} s/report" if results else ""
-        _say(f"xxgk build: {built} built, {len(failed)} failed"
-                   + (f", {not_run} not run (--fail-fast)" if not_run else "") + f" in {elapsed:.1f} s{per}")  # fmt: skip
+        parts = [_("{built} built, {failed} failed").format(built=built, failed=len(failed))]
+        if not_run:
+            parts.append(_("{n} not run (--fail-fast)").format(n=not_run))
+        summary = _(", ").join(parts)
+        if results:
+            line = _("xxgk build: {summary} in {seconds} s, {per} s/report").format(
+                summary=summary, seconds=f"{elapsed:.1f}", per=f"{elapsed / len(results):.2f}")
+        else:
+            line = _("xxgk build: {summary} in {seconds} s").format(summary=summary, seconds=f"{elapsed:.1f}")
+        _say(line)
     if failed:
-        print(f"\n{len(failed)} report(s) failed:", file=sys.stderr)
+        print("\n" + ngettext("{n} report failed:", "{n} reports failed:", len(failed)).format(n=len(failed)),
+              file=sys.stderr)
         for key, entry in sorted(failed.items()):
             print(_failure_block(key, entry, out_dir), file=sys.stderr)
         return 1
@@ -120,12 +135,12 @@ def _failure_block(key: str, entry: dict, out_dir: Path) -> str:
     name = entry.get("name") or entry.get("agency")
     lines = [f"  ✗ {entry.get('year')} {entry.get('agency')} ({name}): {describe_failure(key, e).split(' ', 1)[1]}"]
     if e.get("cell_source"):
-        lines.append("      cell source:")
+        lines.append("      " + _("cell source:"))
         lines.extend("        " + ln for ln in e["cell_source"].splitlines())
     if e.get("kind") in ("params", "build", "internal") and e.get("detail") and e["detail"] != e.get("message"):
         lines.extend("      " + ln for ln in e["detail"].splitlines()[:8])
     outs = entry.get("outputs") or {}
-    for label in ("failed_notebook", "log"):
+    for label, title in (("failed_notebook", _("failed notebook")), ("log", _("log"))):
         if label in outs:
-            lines.append(f"      {label.replace('_', ' ')}: {out_dir / outs[label]}")
+            lines.append(f"      {title}: {out_dir / outs[label]}")
     return "\n".join(lines)

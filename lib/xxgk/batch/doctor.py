@@ -14,6 +14,8 @@ import time
 import warnings
 from pathlib import Path
 
+from xxgk.i18n import N_, _, ljust, ngettext
+
 #: (import name, distribution name, essential)
 PACKAGES = (
     ("yaml", "pyyaml", True),
@@ -34,10 +36,10 @@ PACKAGES = (
     ("pdfplumber", "pdfplumber", False),
     ("rapidocr_onnxruntime", "rapidocr-onnxruntime", False),
 )
-PIP_HINT = "install the project into the venv: .venv/bin/pip install -e ."
+PIP_HINT = N_("install the project into the venv: .venv/bin/pip install -e .")
 #: optional extras and what they are for, named in the fix line
-EXTRA_HINT = {"rapidocr-onnxruntime": "needed for OCR of scanned PDFs and images: pip install 'xxgk[ocr]' "
-                                      "(in a checkout: .venv/bin/pip install -e '.[ocr]')"}
+EXTRA_HINT = {"rapidocr-onnxruntime": N_("needed for OCR of scanned PDFs and images: pip install 'xxgk[ocr]' "
+                                         "(in a checkout: .venv/bin/pip install -e '.[ocr]')")}
 TINY_HTML = '<!DOCTYPE html><html lang="zh-CN"><meta charset="utf-8"><body><p>政府信息公开工作年度报告 doctor</p></body></html>'
 
 
@@ -46,23 +48,25 @@ class _Report:
         self.missing_essential = 0
 
     def line(self, ok: bool, what: str, detail: str = "", fix: str = "", essential: bool = True) -> None:
-        mark = "ok     " if ok else ("MISSING" if essential else "missing")
-        print(f"{mark} {what}{': ' + detail if detail else ''}")
+        mark = _("ok") if ok else (_("MISSING") if essential else _("missing"))
+        print(ljust(mark, 7) + " " + (_("{what}: {detail}").format(what=what, detail=detail) if detail else what))
         if not ok:
-            print(f"        fix: {fix}")
+            print("        " + _("fix: {fix}").format(fix=fix))
             self.missing_essential += essential
 
 
 def _packages(rep: _Report) -> None:
     for module, dist, essential in PACKAGES:
         if importlib.util.find_spec(module) is None:
-            rep.line(False, f"python package {dist}", "not installed", EXTRA_HINT.get(dist, PIP_HINT), essential)
+            rep.line(False, _("python package {name}").format(name=dist), _("not installed"),
+                     _(EXTRA_HINT.get(dist, PIP_HINT)), essential)  # fmt: skip
             continue
         try:
             version = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             version = "?"
-        rep.line(True, f"python package {dist}", version + (" (OCR available)" if dist in EXTRA_HINT else ""))
+        rep.line(True, _("python package {name}").format(name=dist),
+                 version + (_(" (OCR available)") if dist in EXTRA_HINT else ""))  # fmt: skip
 
 
 def _kernel(rep: _Report) -> None:
@@ -71,9 +75,9 @@ def _kernel(rep: _Report) -> None:
         from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
         spec = KernelSpecManager().get_kernel_spec("python3")
-        rep.line(True, "jupyter kernel python3", " ".join(spec.argv[:3]))
+        rep.line(True, _("jupyter kernel python3"), " ".join(spec.argv[:3]))
     except (ImportError, NoSuchKernel) as exc:
-        rep.line(False, "jupyter kernel python3", str(exc) or "not found", fix)
+        rep.line(False, _("jupyter kernel python3"), str(exc) or _("not found"), fix)
 
 
 def _template(rep: _Report) -> None:
@@ -83,9 +87,9 @@ def _template(rep: _Report) -> None:
     try:
         path = resolve_notebook(DEFAULT_NOTEBOOK)
         names = ", ".join(template_parameters(path))
-        rep.line(True, "report template", f"{path.name} (parameters: {names})")
+        rep.line(True, _("report template"), _("{name} (parameters: {names})").format(name=path.name, names=names))
     except UserError as exc:
-        rep.line(False, "report template", str(exc), "restore notebooks/report.ipynb from the repository")
+        rep.line(False, _("report template"), str(exc), _("restore notebooks/report.ipynb from the repository"))
 
 
 def _font(rep: _Report) -> None:
@@ -100,19 +104,20 @@ def _font(rep: _Report) -> None:
             bar_chart(["自然人", "法人或其他组织"], [3, 1], "申请人类型（字体测试）")
         from xxgk.render.fonts import setup_fonts
 
-        rep.line(True, "CJK font for charts", setup_fonts())
+        rep.line(True, _("CJK font for charts"), setup_fonts())
     except UserError as exc:
-        rep.line(False, "CJK font for charts", "none found", str(exc))
+        rep.line(False, _("CJK font for charts"), _("none found"), str(exc))
     except (UserWarning, RuntimeWarning) as exc:
-        rep.line(False, "CJK font for charts", f"glyphs missing ({exc})", INSTALL_HINT)
+        rep.line(False, _("CJK font for charts"), _("glyphs missing ({error})").format(error=exc), _(INSTALL_HINT))
     except ImportError as exc:
-        rep.line(False, "CJK font for charts", f"matplotlib unavailable ({exc})", PIP_HINT)
+        rep.line(False, _("CJK font for charts"), _("matplotlib unavailable ({error})").format(error=exc), _(PIP_HINT))
 
 
 def _browser(rep: _Report) -> None:
     from xxgk.errors import UserError
 
-    fix = "sudo apt-get install chromium (Debian/Ubuntu), or set XXGK_CHROMIUM to a Chrome/Chromium/Edge executable"
+    fix = _("sudo apt-get install chromium (Debian/Ubuntu), or set XXGK_CHROMIUM to a Chrome/Chromium/Edge "
+            "executable")
     try:
         from xxgk.render.pdf import ChromiumPrinter
 
@@ -122,12 +127,13 @@ def _browser(rep: _Report) -> None:
             src.write_text(TINY_HTML, encoding="utf-8")
             pdf = printer.print_pdf(src, Path(tmp) / "t.pdf")
             ok = pdf.read_bytes()[:5] == b"%PDF-"
-            rep.line(ok, "browser for PDF", f"{printer.executable} printed a test page in {time.perf_counter() - t0:.1f} s",
-                     fix)  # fmt: skip
+            rep.line(ok, _("browser for PDF"), _("{browser} printed a test page in {seconds} s").format(
+                browser=printer.executable, seconds=f"{time.perf_counter() - t0:.1f}"), fix)
     except UserError as exc:
-        rep.line(False, "browser for PDF", str(exc), fix)
+        rep.line(False, _("browser for PDF"), str(exc), fix)
     except Exception as exc:  # noqa: BLE001 - any browser failure is reported, not raised
-        rep.line(False, "browser for PDF", f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", fix)
+        rep.line(False, _("browser for PDF"), f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                 fix)  # fmt: skip
 
 
 def _print_fonts(rep: _Report) -> None:
@@ -142,8 +148,9 @@ def _print_fonts(rep: _Report) -> None:
         families = ""
     found = [f for f in ("FangSong", "SimHei", "Noto Serif CJK SC", "Noto Sans CJK SC") if f in families]
     usable = bool(found) and PrintFonts(".").available
-    detail = ", ".join(found) or "none of the report's families"
-    rep.line(usable, "CJK fonts embedded in the PDF", detail if usable else f"{detail}; PDF text may use Type 3 fonts",
+    detail = ", ".join(found) or _("none of the report's families")
+    rep.line(usable, _("CJK fonts embedded in the PDF"),
+             detail if usable else _("{detail}; PDF text may use Type 3 fonts").format(detail=detail),
              "sudo apt-get install fonts-noto-cjk fontconfig; pip install uharfbuzz", essential=False)  # fmt: skip
 
 
@@ -152,14 +159,14 @@ def _libreoffice(rep: _Report) -> None:
     from xxgk.ingest.convert import INSTALL_HINT, soffice
 
     exe = soffice()
-    rep.line(exe is not None, "LibreOffice for ingesting .doc .wps .rtf .odt .xls .et", exe or "not found",
-             INSTALL_HINT, essential=False)  # fmt: skip
+    rep.line(exe is not None, _("LibreOffice for ingesting .doc .wps .rtf .odt .xls .et"), exe or _("not found"),
+             _(INSTALL_HINT), essential=False)  # fmt: skip
 
 
 def main(args=None) -> int:
     """Run every check, print what is missing and how to install it; 1 if anything essential is missing."""
     rep = _Report()
-    print(f"xxgk doctor — Python {sys.version.split()[0]} at {sys.executable}")
+    print(_("xxgk doctor — Python {version} at {path}").format(version=sys.version.split()[0], path=sys.executable))
     _packages(rep)
     _kernel(rep)
     _template(rep)
@@ -167,10 +174,12 @@ def main(args=None) -> int:
     _browser(rep)
     _print_fonts(rep)
     _libreoffice(rep)
-    rep.line(shutil.which("pdftotext") is not None, "poppler-utils (pdftotext, pdffonts; tests only)", "",
+    rep.line(shutil.which("pdftotext") is not None, _("poppler-utils (pdftotext, pdffonts; tests only)"), "",
              "sudo apt-get install poppler-utils", essential=False)  # fmt: skip
     if rep.missing_essential:
-        print(f"{rep.missing_essential} essential item(s) missing; reports cannot be built until they are fixed.")
+        print(ngettext("{n} essential item missing; reports cannot be built until it is fixed.",
+                       "{n} essential items missing; reports cannot be built until they are fixed.",
+                       rep.missing_essential).format(n=rep.missing_essential))
         return 1
-    print("everything needed to build reports is in place.")
+    print(_("everything needed to build reports is in place."))
     return 0

@@ -23,6 +23,7 @@ from multiprocessing.connection import wait
 
 from xxgk.batch.worker import Job, failed_entry, run_job, salvage_partial, skip_unused_imports, warm_up
 from xxgk.errors import UserError
+from xxgk.i18n import _
 
 #: seconds a report may overrun its limit (the kernel is killed at the limit) before its worker is killed
 GRACE = 20.0
@@ -45,7 +46,7 @@ def get_executor(name: str, workers: int, scheduler: str | None = None):
     try:
         cls = EXECUTORS[name]
     except KeyError:
-        raise UserError(f"unknown executor {name!r}; choose from {', '.join(EXECUTORS)}") from None
+        raise UserError(_("unknown executor {name!r}; choose from {executors}").format(name=name, executors=', '.join(EXECUTORS))) from None
     return cls(workers=workers, scheduler=scheduler)
 
 
@@ -105,7 +106,7 @@ class LocalExecutor:
 
     def __init__(self, workers: int, scheduler: str | None = None) -> None:
         if scheduler:
-            raise UserError("--scheduler needs --executor dask")
+            raise UserError(_("--scheduler needs --executor dask"))
         self.workers = max(1, int(workers))
 
     def run(self, jobs: list[Job], on_event: Callable, stop: Callable[[], bool] = lambda: False) -> None:
@@ -143,7 +144,7 @@ class LocalExecutor:
                         elif kind == "ready":  # warmed up: the time limit starts now
                             s.since = time.monotonic()
                         elif kind == "fatal":
-                            raise UserError(f"a build worker could not start: {payload}")
+                            raise UserError(_("a build worker could not start: {payload}").format(payload=payload))
                         if kind is not None:
                             continue
                     overdue = time.monotonic() - s.since > s.job.timeout + GRACE
@@ -200,13 +201,13 @@ class DaskExecutor:
             from distributed import Client, LocalCluster
         except ImportError:
             raise UserError(
-                "--executor dask needs the 'distributed' package (pip install 'dask[distributed]')"
+                _("--executor dask needs the 'distributed' package (pip install 'dask[distributed]')")
             ) from None
         if self.scheduler:
             try:
                 return Client(self.scheduler, timeout="20s"), None
             except OSError as exc:
-                raise UserError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+                raise UserError(_("cannot reach the Dask scheduler at {scheduler}: {exc}").format(scheduler=self.scheduler, exc=exc)) from None
         cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=logging.ERROR)  # fmt: skip
         return Client(cluster), cluster

@@ -24,6 +24,7 @@ import uuid
 from pathlib import Path
 
 from xxgk.batch.forkserver import alive, die_with_parent
+from xxgk.i18n import _
 
 START_TIMEOUT = 30.0
 
@@ -81,7 +82,7 @@ class ForkServer:
         if self.failed is None:
             hello = self._read()
             if not hello.get("ready"):
-                raise RuntimeError(f"kernel fork server did not start: {hello}")
+                raise RuntimeError(_("kernel fork server did not start: {hello}").format(hello=hello))
             self.failed = hello.get("failed", [])
 
     def _read(self) -> dict:
@@ -109,7 +110,7 @@ class ForkServer:
         reply = self._call({"op": "fork", "connection_file": connection_file, "cwd": cwd, "env": env or {},
                             "argv": list(argv), "log": log})  # fmt: skip
         if "pid" not in reply:
-            raise RuntimeError(f"kernel fork failed: {reply}")
+            raise RuntimeError(_("kernel fork failed: {reply}").format(reply=reply))
         return int(reply["pid"])
 
     def close(self) -> None:
@@ -196,7 +197,7 @@ def _provisioner_class():
                     break
                 self.pid = None
                 if attempt == 2 or time.monotonic() > deadline:
-                    raise RuntimeError("kernel did not start (see the build log)")
+                    raise RuntimeError(_("kernel did not start (see the build log)"))
             km.load_connection_info(info)
             km._connection_file_written = True
             self.connection_info = km.get_connection_info()

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.params_write import write_text_atomic
 
 SCHEMA = "xxgk.batch-manifest/1"
@@ -107,7 +108,7 @@ class Manifest:
         except OSError as exc:
             from xxgk.batch.outputs import OutputError, output_error
 
-            raise OutputError(f"{output_error(exc)}; the previous manifest and every existing output are unchanged") from None
+            raise OutputError(_("{output_error}; the previous manifest and every existing output are unchanged").format(output_error=output_error(exc))) from None
 
     def text(self) -> str:
         """The manifest as JSON text."""
@@ -170,9 +171,9 @@ def prune(manifest: Manifest) -> list[str]:
             import shutil
 
             shutil.rmtree(folder)
-            msgs.append(f"pruned {key}: its params file {e.get('params')} is gone; removed {folder}")
+            msgs.append(_("pruned {key}: its params file {params} is gone; removed {folder}").format(key=key, params=e.get('params'), folder=folder))
         else:
-            msgs.append(f"pruned {key}: its params file {e.get('params')} is gone; it had no output folder")
+            msgs.append(_("pruned {key}: its params file {params} is gone; it had no output folder").format(key=key, params=e.get('params')))
         del manifest.reports[key]
     if msgs:
         manifest.save()
@@ -219,7 +220,7 @@ def build_lock(out_dir: str | Path):
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 holder = os.read(fd, 64).decode(errors="replace").strip() or "?"
-                raise UserError(f"another xxgk build (pid {holder}) is writing to {out}; wait for it to finish") from None
+                raise UserError(_("another xxgk build (pid {holder}) is writing to {out}; wait for it to finish").format(holder=holder, out=out)) from None
             os.ftruncate(fd, 0)
             os.write(fd, str(os.getpid()).encode())
         yield

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 
 LAST_GOOD = ".last-good"  # hard links to the outputs on disk before a rebuild; put back if the rebuild fails
 #: errors of the output directory itself (full, read-only, not ours): no report can be written there
@@ -80,7 +81,7 @@ def clean_stale(out_dir: str | Path, names) -> list[str]:
         if (d / LAST_GOOD).is_dir():
             with contextlib.suppress(OSError):
                 restore_last_good(d, names)
-                done.append(f"restored the last good outputs of {d.relative_to(out_dir).as_posix()}")
+                done.append(_("restored the last good outputs of {folder}").format(folder=d.relative_to(out_dir).as_posix()))
     dirs += [y for y in out_dir.iterdir() if y.is_dir() and y.name.isdigit()] if out_dir.is_dir() else []
     removed = 0
     for d in dirs:
@@ -91,7 +92,7 @@ def clean_stale(out_dir: str | Path, names) -> list[str]:
                         tmp.unlink()
                         removed += 1
     if removed:
-        done.append(f"removed {removed} temporary file(s) left by an interrupted run")
+        done.append(_("removed {removed} temporary file(s) left by an interrupted run").format(removed=removed))
     return done
 
 
@@ -108,4 +109,4 @@ def check_writable(out_dir: Path) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError, UnboundLocalError):
             probe.unlink(missing_ok=True)
-        raise OutputError(f"{output_error(exc)}; nothing was built and every existing output is unchanged") from None
+        raise OutputError(_("{output_error}; nothing was built and every existing output is unchanged").format(output_error=output_error(exc))) from None

@@ -12,6 +12,7 @@ from xxgk.batch.manifest import Manifest, file_digest, input_hash, lib_digest, r
 from xxgk.batch.worker import Job
 from xxgk.errors import UserError, did_you_mean
 from xxgk.formats import formats_digest
+from xxgk.i18n import _
 from xxgk.nbclean import notebook_digest
 from xxgk.params import params_path
 from xxgk.params_review import peek_members
@@ -23,28 +24,31 @@ _GLOB = set("*?[")
 def _listing(items, limit: int = 40) -> str:
     items = [str(i) for i in items]
     shown = ", ".join(items[:limit])
-    return shown + (f", … ({len(items)} in total)" if len(items) > limit else "") if items else "none"
+    if not items:
+        return _("none")
+    return shown + (_(", … ({n} in total)").format(n=len(items)) if len(items) > limit else "")
 
 
 def select_reports(found: list[tuple[int, str, Path]], agency: str = "*", year: str = "*", where: str = "params"):
     """The (year, agency, path) entries matching the globs; UserError naming what exists when nothing matches."""
     if not found:
-        raise UserError(f"no params files in {where} (expected {where}/<year>/<agency>.yaml); "
-                        "write some with `xxgk demo` or `xxgk ingest`")  # fmt: skip
+        raise UserError(_("no params files in {where} (expected {where}/<year>/<agency>.yaml); write some with `xxgk demo` or `xxgk ingest`").format(where=where))  # fmt: skip
     agency, year = str(agency or "*"), str(year or "*")
     years = sorted({y for y, _, _ in found})
     agencies = sorted({a for _, a, _ in found})
     if not any(fnmatch.fnmatchcase(str(y), year) for y in years):
-        what = "unknown year" if not _GLOB & set(year) else "no year matches"
-        raise UserError(f"{what} {year!r} in {where}; years with params: {_listing(years)}")
+        what = (_("unknown year {year!r} in {where}; years with params: {listing}") if not _GLOB & set(year)
+                else _("no year matches {year!r} in {where}; years with params: {listing}"))  # fmt: skip
+        raise UserError(what.format(year=year, where=where, listing=_listing(years)))
     if not any(fnmatch.fnmatchcase(a, agency) for a in agencies):
-        what = "unknown agency" if not _GLOB & set(agency) else "no agency matches"
+        what = (_("unknown agency {agency!r} in {where}; agencies with params: {listing}{hint}") if not _GLOB & set(agency)
+                else _("no agency matches {agency!r} in {where}; agencies with params: {listing}{hint}"))  # fmt: skip
         hint = did_you_mean(agency, agencies) if not _GLOB & set(agency) else ""
-        raise UserError(f"{what} {agency!r} in {where}; agencies with params: {_listing(agencies)}{hint}")
+        raise UserError(what.format(agency=agency, where=where, listing=_listing(agencies), hint=hint))
     chosen = [(y, a, p) for y, a, p in found if fnmatch.fnmatchcase(str(y), year) and fnmatch.fnmatchcase(a, agency)]
     if not chosen:
         have = sorted({y for y, a, _ in found if fnmatch.fnmatchcase(a, agency)})
-        raise UserError(f"no params for agency {agency!r} in year {year!r}; it has params for: {_listing(have)}")
+        raise UserError(_("no params for agency {agency!r} in year {year!r}; it has params for: {listing}").format(agency=agency, year=year, listing=_listing(have)))
     return chosen
 
 

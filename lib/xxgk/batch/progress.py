@@ -6,7 +6,14 @@ from __future__ import annotations
 import sys
 import time
 
-STAGE_NAMES = {"start": "starting", "execute": "executing", "pdf": "printing PDF"}
+from xxgk.i18n import N_, _, ljust
+
+STAGE_NAMES = {"start": N_("starting"), "execute": N_("executing"), "pdf": N_("printing PDF")}
+#: the kinds of failure a worker reports
+KIND_NAMES = {"params": N_("params"), "build": N_("build"), "internal": N_("internal"), "output": N_("output"),
+              "timeout": N_("timeout"), "error": N_("error")}  # fmt: skip
+#: the checker states of a built report
+STATE_NAMES = {"error": N_("error"), "incomplete": N_("incomplete"), "warning": N_("warning"), "clean": N_("clean")}
 
 
 def describe_failure(key: str, error: dict | None) -> str:
@@ -15,9 +22,11 @@ def describe_failure(key: str, error: dict | None) -> str:
     where = ""
     if e.get("cell_index") is not None:
         count = e.get("execution_count")
-        where = f"cell {e['cell_index']}" + (f" (In [{count}])" if count else "") + ": "
-    what = f"{e['ename']}: {e.get('evalue') or ''}".strip() if e.get("ename") else e.get("message", "failed")
-    return f"{key} [{e.get('kind', 'error')}] {where}{what}"
+        where = (_("cell {index} (In [{count}]): ") if count else _("cell {index}: ")).format(
+            index=e["cell_index"], count=count)
+    what = f"{e['ename']}: {e.get('evalue') or ''}".strip() if e.get("ename") else e.get("message") or _("failed")
+    kind = e.get("kind", "error")
+    return f"{key} [{_(KIND_NAMES[kind]) if kind in KIND_NAMES else kind}] {where}{what}"
 
 
 class PlainProgress:
@@ -46,14 +55,21 @@ class PlainProgress:
         head = f"[{self.done:>{width}}/{self.total}]"
         if entry.get("status") == "ok":
             c = entry.get("checks") or {}
-            checks = f"errors {c.get('errors', '?')}, warnings {c.get('warnings', '?')}" if c else "checks n/a"
+            if c:
+                checks = _("errors {errors}, warnings {warnings}").format(
+                    errors=c.get("errors", "?"), warnings=c.get("warnings", "?"))
+            else:
+                checks = _("checks n/a")
             if entry.get("state"):
-                checks = f"{entry['state']}: {checks}" + (f", not assessable {c['not_assessable']}"
-                                                         if c.get("not_assessable") else "")  # fmt: skip
-            line = f"{head} ok      {key}  {entry.get('stages', {}).get('total', 0):.1f}s  ({checks})"
+                state = entry["state"]
+                checks = f"{_(STATE_NAMES[state]) if state in STATE_NAMES else state}: {checks}"
+                if c.get("not_assessable"):
+                    checks += _(", not assessable {n}").format(n=c["not_assessable"])
+            seconds = f"{entry.get('stages', {}).get('total', 0):.1f}"
+            line = f"{head} {ljust(_('ok'), 6)}  {key}  " + _("{seconds}s").format(seconds=seconds) + f"  ({checks})"
         else:
             self.failed += 1
-            line = f"{head} FAILED  {describe_failure(key, entry.get('error'))}"
+            line = f"{head} {ljust(_('FAILED'), 6)}  {describe_failure(key, entry.get('error'))}"
         if self.stream is not None:
             try:
                 print(line, file=self.stream, flush=True)
@@ -78,7 +94,7 @@ class LiveProgress(PlainProgress):
 
         self.console = Console(file=self.stream)
         self.bar = Progress(
-            TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
+            TextColumn("[bold]" + _("building")), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=self.console,
         )  # fmt: skip
         self.task = self.bar.add_task("reports", total=total, counts="")
@@ -90,15 +106,18 @@ class LiveProgress(PlainProgress):
         from rich.text import Text
 
         now = time.monotonic()
-        lines = [Text(f"  {key:<32} {STAGE_NAMES.get(stage, stage):<14} {now - t0:5.1f}s", style="dim")
+        lines = [Text(f"  {key:<32} {ljust(_(STAGE_NAMES[stage]) if stage in STAGE_NAMES else stage, 14)} "
+                      f"{now - t0:5.1f}s", style="dim")
                  for key, (stage, t0) in sorted(self.running.items(), key=lambda kv: kv[1][1])[:8]]  # fmt: skip
         if len(self.running) > 8:
-            lines.append(Text(f"  … and {len(self.running) - 8} more", style="dim"))
+            lines.append(Text("  " + _("… and {n} more").format(n=len(self.running) - 8), style="dim"))
         return Group(self.bar, *lines)
 
     def _update(self) -> None:
         ok = self.done - self.failed
-        counts = f"[green]ok {ok}[/] · [red]failed {self.failed}[/] · running {len(self.running)}"
+        ok_text, failed_text = _("ok {n}").format(n=ok), _("failed {n}").format(n=self.failed)
+        counts = (f"[green]{ok_text}[/] · [red]{failed_text}[/] · "
+                  + _("running {n}").format(n=len(self.running)))
         self.bar.update(self.task, completed=self.done, counts=counts)
         if self.live is not None:
             self.live.update(self._render())
@@ -138,7 +157,7 @@ class LiveProgress(PlainProgress):
             self.failed += 1
             from rich.text import Text
 
-            self.console.print(Text.assemble(("FAILED ", "bold red"), describe_failure(key, entry.get("error"))))
+            self.console.print(Text.assemble((_("FAILED") + " ", "bold red"), describe_failure(key, entry.get("error"))))
         self._update()
 
 

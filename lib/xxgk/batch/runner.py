@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.params import load_params
 from xxgk.params_write import write_text_atomic
 from xxgk.render.source import locate_params, resolve_params_dir
@@ -71,18 +72,17 @@ def template_parameters(notebook: str | Path) -> dict[str, object]:
     try:
         nb = nbformat.read(path, as_version=4)
     except (OSError, ValueError) as exc:
-        raise BuildError(f"cannot read the template notebook {path}: {exc}") from None
+        raise BuildError(_("cannot read the template notebook {path}: {exc}").format(path=path, exc=exc)) from None
     cells = [c for c in nb.cells if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         what = "no cell" if not cells else f"{len(cells)} cells"
-        raise BuildError(f"template {path} has {what} tagged {PARAMETERS_TAG!r}; it needs exactly one "
-                         "(Papermill would otherwise run it with its defaults)")  # fmt: skip
+        raise BuildError(_("template {path} has {what} tagged {parameters_tag!r}; it needs exactly one (Papermill would otherwise run it with its defaults)").format(path=path, what=what, parameters_tag=PARAMETERS_TAG))  # fmt: skip
     if cells[0].cell_type != "code":
-        raise BuildError(f"template {path}: the cell tagged {PARAMETERS_TAG!r} is not a code cell")
+        raise BuildError(_("template {path}: the cell tagged {parameters_tag!r} is not a code cell").format(path=path, parameters_tag=PARAMETERS_TAG))
     try:
         tree = ast.parse(cells[0].source)
     except SyntaxError as exc:
-        raise BuildError(f"template {path}: the parameters cell is not valid Python: {exc.msg}") from None
+        raise BuildError(_("template {path}: the parameters cell is not valid Python: {msg}").format(path=path, msg=exc.msg)) from None
     declared: dict[str, object] = {}
     for node in tree.body:
         target = (
@@ -113,12 +113,10 @@ def validate_parameters(notebook: str | Path, parameters: dict) -> dict[str, obj
     declared = template_parameters(notebook)
     unknown = [k for k in parameters if k not in declared]
     if unknown:
-        raise BuildError(f"template {notebook} does not declare the parameter(s) {', '.join(unknown)}; "
-                         f"it declares: {', '.join(declared) or 'none'}")  # fmt: skip
+        raise BuildError(_("template {notebook} does not declare the parameter(s) {unknown}; it declares: {declared}").format(notebook=notebook, unknown=', '.join(unknown), declared=', '.join(declared) or 'none'))  # fmt: skip
     for name, value in parameters.items():
         if not _type_ok(value, declared[name]):
-            raise BuildError(f"parameter {name}={value!r}: expected {type(declared[name]).__name__} "
-                             f"like the template's default {declared[name]!r}")  # fmt: skip
+            raise BuildError(_("parameter {name}={value!r}: expected {type} like the template's default {declared!r}").format(name=name, value=value, type=type(declared[name]).__name__, declared=declared[name]))  # fmt: skip
     return declared
 
 
@@ -133,7 +131,7 @@ def resolve_notebook(notebook: str | Path) -> Path:
         alt = packaged_notebook(p.name)
         if alt.is_file():
             return alt.resolve()
-    raise BuildError(f"template notebook {notebook} not found")
+    raise BuildError(_("template notebook {notebook} not found").format(notebook=notebook))
 
 
 # ------------------------------------------------------------------ stages
@@ -167,14 +165,14 @@ def _execute(notebook: Path, out_path: Path, parameters: dict, timeout: float, k
     except PapermillExecutionError as exc:
         failed = _keep_failed(tmp, out_path)
         raise BuildError(
-            f"notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} (see {failed})"
+            _("notebook failed in cell {exec_count}: {ename}: {evalue} (see {failed})").format(exec_count=exc.exec_count, ename=exc.ename, evalue=exc.evalue, failed=failed)
         ) from None
     except TimeoutError as exc:
         failed = _keep_failed(tmp, out_path)
         parts = str(exc).split("-------------------")
         cell = parts[1].strip().splitlines()[0] if len(parts) > 2 and parts[1].strip() else "?"
         raise BuildError(
-            f"notebook timed out after {timeout:g} s in the cell starting {cell!r} (see {failed})"
+            _("notebook timed out after {timeout:g} s in the cell starting {cell!r} (see {failed})").format(timeout=timeout, cell=cell, failed=failed)
         ) from None
     except (KeyboardInterrupt, SystemExit):
         tmp.unlink(missing_ok=True)
@@ -210,7 +208,7 @@ def build_one(agency: str, year: int, *, params_dir="params", out_dir="build", f
     """Build one report into ``<out_dir>/<year>/<agency>/``; return paths, stage seconds and the checker summary."""
     bad = [f for f in formats if f not in FORMATS]
     if bad:
-        raise UserError(f"unknown output format(s) {', '.join(bad)}; choose from {', '.join(FORMATS)}")
+        raise UserError(_("unknown output format(s) {bad}; choose from {formats}").format(bad=', '.join(bad), formats=', '.join(FORMATS)))
     root = resolve_params_dir(params_dir)
     report = load_params(locate_params(root, agency, year))
     nb_path = resolve_notebook(notebook)
@@ -236,7 +234,7 @@ def build_one(agency: str, year: int, *, params_dir="params", out_dir="build", f
         body = _export(nb, nb_path)
         result.paths["html"] = write_text_atomic(out / "report.html", body)
         if analysis:
-            body, _ = html_exporter("analysis").from_notebook_node(nb)
+            body, _resources = html_exporter("analysis").from_notebook_node(nb)
             result.paths["analysis_html"] = write_text_atomic(out / "analysis.html", body)
         result.seconds["html"] = time.perf_counter() - t0
     if "pdf" in formats:
@@ -264,8 +262,7 @@ def _export(nb, template: Path) -> str:
     try:
         return html_exporter().from_notebook_node(nb)[0]
     except NotReportError:
-        raise BuildError(f"template {template} ran but displayed no report: no output carries the report "
-                         "metadata (the template must call xn.show_head(report))") from None  # fmt: skip
+        raise BuildError(_("template {template} ran but displayed no report: no output carries the report metadata (the template must call xn.show_head(report))").format(template=template)) from None  # fmt: skip
 
 
 def _print_pdf(printer, html_path: Path, pdf_path: Path) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from xxgk.batch.manifest import FAILED, OK, input_hash, lib_digest, now_iso, report_key
 from xxgk.batch.outputs import OUTPUT_ERRNOS, drop_last_good, keep_last_good, output_error, restore_last_good
+from xxgk.i18n import _
 
 FORK_ENV = "XXGK_FORK_KERNELS"  # "0": start every kernel the ordinary way (slower; for comparison)
 OUTPUT_NAMES = {"notebook": "report.ipynb", "html": "report.html", "pdf": "report.pdf", "docx": "report.docx",
@@ -313,7 +314,7 @@ def run_job(job: Job | dict, emit=None) -> dict:
         finally:
             watchdog.cancel()
         if timed_out.is_set():
-            raise TimeoutError(f"report exceeded the time limit of {job.timeout:g} s")
+            raise TimeoutError(_("report exceeded the time limit of {timeout:g} s").format(timeout=job.timeout))
         kernel_start = getattr(km.provisioner, "launch_seconds", None) if km is not None and km.provisioner else None
         stages = {k: round(v, 3) for k, v in result.seconds.items()}
         if kernel_start is not None and "execute" in stages:

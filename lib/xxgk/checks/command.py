@@ -7,6 +7,7 @@ import json
 from xxgk.checks.base import EXPLAINED, NOT_ASSESSABLE, summary
 from xxgk.checks.engine import Checked, check_paths
 from xxgk.checks.status import STATE_LABELS, STATES, gaps
+from xxgk.i18n import N_, _, ngettext
 
 
 def main(args) -> int:
@@ -19,32 +20,46 @@ def main(args) -> int:
     return 1 if any(f.is_error for c in results for f in c.findings) else 0
 
 
+#: the finding kinds and the report states as the text report names them
+KIND_NAMES = {"error": N_("error"), "warning": N_("warning"), "not assessable": N_("not assessable")}
+STATE_NAMES = {"error": N_("error"), "incomplete": N_("incomplete"), "warning": N_("warning"), "clean": N_("clean")}
+
+
+def _named(names: dict, key: str) -> str:
+    return _(names[key]) if key in names else key
+
+
 def render_text(results: list[Checked]) -> str:
     """The human-readable report: per report a heading line and one line per finding, then the totals."""
     lines = []
     for c in results:
         r = c.report
-        prev = f"; compared with {c.previous.year}" if c.previous is not None else ""
+        prev = _("; compared with {year}").format(year=c.previous.year) if c.previous is not None else ""
         state = c.state
-        lines.append(f"{c.path}: {r.agency.name} ({r.agency.id}), {r.year}, format {r.format_id}{prev}")
-        lines.append(f"  state: {state} ({STATE_LABELS[state]})" + _gaps_note(c.report))
+        lines.append(_("{path}: {name} ({id}), {year}, format {format}{compared}").format(
+            path=c.path, name=r.agency.name, id=r.agency.id, year=r.year, format=r.format_id, compared=prev))
+        lines.append(_("  state: {state} ({label})").format(state=_named(STATE_NAMES, state), label=STATE_LABELS[state])
+                     + _gaps_note(c.report))  # fmt: skip
         for f in c.findings:
             kind = "not assessable" if f.status == NOT_ASSESSABLE else f.severity
             text = f.message.removeprefix(f"[{f.rule}] ")
             if f.status == EXPLAINED:  # reviewed: shown with its reason, never counted as a warning or error
-                kind = f"{kind}, explained"
-                text += f"（已说明：{f.reason}）"
-            lines.append(f"  {f.rule} {kind}: {text}")
+                kind_name = _("{kind}, explained").format(kind=_named(KIND_NAMES, kind))
+                text += _("（已说明：{reason}）").format(reason=f.reason)
+            else:
+                kind_name = _named(KIND_NAMES, kind)
+            lines.append(_("  {rule} {kind}: {text}").format(rule=f.rule, kind=kind_name, text=text))
         if not c.findings:
-            lines.append("  no findings")
+            lines.append(_("  no findings"))
     total = summary(f for c in results for f in c.findings)
     n = len(results)
     states = [c.state for c in results]
-    per_state = ", ".join(f"{states.count(s)} {s}" for s in STATES)
-    lines.append(
-        f"{n} report{'s' if n != 1 else ''} checked ({per_state}): {total['errors']} error(s), "
-        f"{total['warnings']} warning(s), {total['not_assessable']} not assessable"
-    )
+    per_state = _(", ").join(_("{n} {state}").format(n=states.count(s), state=_named(STATE_NAMES, s)) for s in STATES)
+    lines.append(ngettext(
+        "{n} report checked ({states}): {errors} error(s), {warnings} warning(s), {not_assessable} not assessable",
+        "{n} reports checked ({states}): {errors} error(s), {warnings} warning(s), {not_assessable} not assessable",
+        n).format(n=n, states=per_state, errors=total["errors"], warnings=total["warnings"],
+                  not_assessable=total["not_assessable"]))  # fmt: skip
     return "\n".join(lines)
 
 
@@ -54,5 +69,6 @@ def _gaps_note(report) -> str:
         return ""
     cells = sum(1 for m in missing if "." in m)
     sections = len(missing) - cells
-    parts = [f"{cells} blank required cell(s)"] * bool(cells) + [f"{sections} empty section(s)"] * bool(sections)
-    return "; " + ", ".join(parts)
+    parts = [_("{n} blank required cell(s)").format(n=cells)] * bool(cells)
+    parts += [_("{n} empty section(s)").format(n=sections)] * bool(sections)
+    return _("; ") + _(", ").join(parts)

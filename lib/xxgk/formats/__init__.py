@@ -23,6 +23,7 @@ from xxgk.formats.schema import (
     Section,
     Table,
 )
+from xxgk.i18n import _
 
 __all__ = [
     "COUNT",
@@ -59,7 +60,7 @@ def _data(name: str) -> dict:
 def _column(d: dict) -> Column:
     col = Column(**d)
     if col.type not in VALUE_TYPES:
-        raise FormatError(f"unknown value type {col.type!r} in column {col.id}")
+        raise FormatError(_("unknown value type {type!r} in column {id}").format(type=col.type, id=col.id))
     return col
 
 
@@ -122,7 +123,7 @@ def _build(version: dict, common: dict) -> Format:
     )
     fmt._by_id.update({c.id: c for c in cells})
     if len(fmt._by_id) != len(cells):
-        raise FormatError(f"duplicate cell ids in format {fmt.id}")
+        raise FormatError(_("duplicate cell ids in format {id}").format(id=fmt.id))
     return fmt
 
 
@@ -131,7 +132,7 @@ def get_format(format_id: str | int) -> Format:
     """The format with this id ("2019" or "2021")."""
     key = str(format_id)
     if key not in FORMAT_IDS:
-        raise FormatError(f"unknown format {format_id!r}; known formats: {', '.join(FORMAT_IDS)}")
+        raise FormatError(_("unknown format {format_id!r}; known formats: {format_ids}").format(format_id=format_id, format_ids=', '.join(FORMAT_IDS)))
     return _build(_data(f"{key}.yaml"), _data("common.yaml"))
 
 
@@ -146,7 +147,7 @@ def format_for_year(year: int) -> Format:
         fmt = get_format(fid)
         if fmt.covers(year):
             return fmt
-    raise FormatError(f"no format covers report year {year}")
+    raise FormatError(_("no format covers report year {year}").format(year=year))
 
 
 @functools.cache

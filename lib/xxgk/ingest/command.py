@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.ingest import convert
 from xxgk.ingest.pipeline import Ingested, ingest_file
 from xxgk.interchange import to_document
@@ -40,14 +41,14 @@ def check(ingested: Ingested) -> tuple[list, str]:
     try:
         from xxgk.checks import check_report, summary
     except ImportError:
-        return [], "checker not available"
+        return [], _("checker not available")
     try:
         findings = check_report(ingested.report)
     except Exception as exc:  # a checker bug must not lose the ingested file
-        return [], f"checker failed ({exc.__class__.__name__}: {exc})"
+        return [], _("checker failed ({error})").format(error=f"{exc.__class__.__name__}: {exc}")
     s = summary(findings)
     failing = sorted({f.rule for f in findings if f.status == "fail"})
-    text = f"checker: {s['errors']} errors, {s['warnings']} warnings"
+    text = _("checker: {errors} errors, {warnings} warnings").format(errors=s["errors"], warnings=s["warnings"])
     if failing:
         text += " (" + ", ".join(failing) + ")"
     return findings, text
@@ -59,8 +60,9 @@ def summary_line(ingested: Ingested, target: str, checker_text: str) -> str:
     total = len(r.fmt.cell_ids())
     read = sum(1 for cid in r.fmt.cell_ids() if (p := r.provenance.get(cid)) is None or p.source)
     unc = len(ingested.uncertain_cells)
-    return (f"{ingested.path} → {target}: {r.agency.name} {r.year}, format {r.format_id}; "
-            f"{read}/{total} cells read, {unc} uncertain; {checker_text}")  # fmt: skip
+    return _("{path} → {target}: {name} {year}, format {format}; {read}/{total} cells read, {uncertain} uncertain; "
+             "{checker}").format(path=ingested.path, target=target, name=r.agency.name, year=r.year, format=r.format_id,
+                                 read=read, total=total, uncertain=unc, checker=checker_text)  # fmt: skip
 
 
 def uncertain_lines(ingested: Ingested) -> list[str]:
@@ -74,7 +76,7 @@ def uncertain_lines(ingested: Ingested) -> list[str]:
     for (row, reason), cids in rows.items():
         first = ingested.report.provenance[cids[0]].source
         cols = ", ".join(c.rsplit(".", 1)[1] for c in cids)
-        out.append(f"  uncertain {row} [{cols}] ({first}): {reason}")
+        out.append(_("  uncertain {row} [{cols}] ({first}): {reason}").format(row=row, cols=cols, first=first, reason=reason))
     return out
 
 
@@ -86,7 +88,7 @@ def main(args) -> int:
     for path in args.files:
         try:
             ingested = read_any(path, args.year, args.agency_id, getattr(args, "ocr", "auto"))
-            _, checker_text = check(ingested)
+            _findings, checker_text = check(ingested)
             report = ingested.report
             if args.json:
                 documents.append(to_document(report))
@@ -94,16 +96,16 @@ def main(args) -> int:
             else:
                 out = params_path(args.out, report.year, report.agency.id)
                 if out.exists() and not args.force:
-                    raise UserError(f"{path}: {out} exists; pass --force to overwrite it")
+                    raise UserError(_("{path}: {out} exists; pass --force to overwrite it").format(path=path, out=out))
                 save_params(report, out, overwrite=True)
                 target = str(out)
         except UserError as exc:
-            print(f"xxgk ingest: {exc}", file=sys.stderr)
+            print(_("xxgk ingest: {exc}").format(exc=exc), file=sys.stderr)
             failed += 1
             continue
         print(summary_line(ingested, target, checker_text), file=info)
         for d in ingested.doubts:
-            print(f"  doubt: {d}", file=info)
+            print(_("  doubt: {doubt}").format(doubt=d), file=info)
         for line in uncertain_lines(ingested):
             print(line, file=info)
     if args.json and documents:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from xxgk.formats import FIRST_YEAR, FORMAT_IDS, format_for_year, get_format
+from xxgk.i18n import _
 from xxgk.ingest import labels
 from xxgk.ingest.source import IngestError, SourceDoc, TextBlock
 
@@ -189,7 +190,7 @@ def choose_format(ident: Identity, path: str) -> tuple[str, str | None]:
                                  f"{ident.year} prescribes the {by_year} format; read with the {ident.format_id} format")  # fmt: skip
     fid = ident.format_id or by_year
     if fid is None:
-        raise IngestError(path, "cannot tell the report year (no title with a year, no statistics period); pass --year")
+        raise IngestError(path, _("cannot tell the report year (no title with a year, no statistics period); pass --year"))
     return fid, None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xxgk import limits
+from xxgk.i18n import _
 from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, clean_text, parse_guard
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -30,7 +31,7 @@ def _read(path, doc: SourceDoc) -> None:
         doc.title = title
     body = document.element.body
     if body is None:
-        raise IngestError(path, "cannot read the file as .docx: the document has no body")
+        raise IngestError(path, _("cannot read the file as .docx: the document has no body"))
     _bound_tables(path, body)
     n_par = n_tab = 0
     for el in _body_elements(body):
@@ -50,7 +51,7 @@ def _bound_tables(path, body) -> None:
     """Clip gridSpan to ``MAX_SPAN``; refuse more than ``MAX_TABLES`` tables or tables over the cell limits."""
     tables = body.findall(f".//{_W}tbl")
     if len(tables) > limits.MAX_TABLES:
-        raise limits.LimitError(path, "the document has", f"{len(tables)} tables", str(limits.MAX_TABLES),
+        raise limits.LimitError(path, _("the document has"), _("{n} tables").format(n=len(tables)), str(limits.MAX_TABLES),
                                 "MAX_TABLES")  # fmt: skip
     used = 0
     for n, tbl in enumerate(tables, 1):

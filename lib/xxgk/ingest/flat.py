@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from xxgk.formats import Format, get_format
+from xxgk.i18n import _
 from xxgk.ingest import aliases, labels, split
 from xxgk.ingest.grid import OTHER_PART, OTHER_SINGLE, ROW, SUBTOTAL, row_keys
 from xxgk.ingest.source import GCell, Grid, TextBlock
@@ -163,7 +164,7 @@ def rebuild(
         rest = gap[len(run) :]
         if rest.strip() and i + 1 < len(found):
             doubts.append(
-                f"text 「{rest.strip()[:30]}」 inside the flattened {table_id} at {where(f.end + len(run))} ignored"
+                _("text 「{rest}」 inside the flattened {table_id} at {where} ignored").format(rest=rest.strip()[:30], table_id=table_id, where=where(f.end + len(run)))
             )
         if not run.strip():
             continue
@@ -175,13 +176,13 @@ def rebuild(
         if f.token.kind in (ROWTOK, GROUP) and f.token.kinds:
             key = f.token.key or f.token.label
             if key in labels_at:
-                doubts.append(f"row 「{f.text}」 printed twice in the flattened {table_id}; the second one is ignored")
+                doubts.append(_("row 「{text}」 printed twice in the flattened {table_id}; the second one is ignored").format(text=f.text, table_id=table_id))
                 continue
             rows.append(split.FlatRow(key, list(f.token.kinds), chunks))
             labels_at[key] = f
             end = f.end + len(run)
         else:
-            doubts.append(f"digits 「{run.strip()}」 after 「{f.text}」 at {where(f.end)} are not a table row; ignored")
+            doubts.append(_("digits 「{run}」 after 「{text}」 at {where} are not a table row; ignored").format(run=run.strip(), text=f.text, where=where(f.end)))
     grid_rows: list[list[GCell]] = []
     if table_id == "t4":
         if t4_run:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from xxgk.formats import Format, get_format
+from xxgk.i18n import _
 from xxgk.ingest import labels
 from xxgk.ingest.source import GCell, Grid, cell_text
 from xxgk.model import Cell, Provenance, cell_from_text
@@ -117,7 +118,7 @@ def align(rows: list[list[GCell]], keys: tuple[RowKey, ...]) -> dict[int, RowKey
     data = [(i, lab, val) for i, lab, val in data if lab and val]
     n, m = len(data), len(keys)
     score = [[0.0] * m for _ in range(n)]
-    for a, (_, lab, val) in enumerate(data):
+    for a, (_kind, lab, val) in enumerate(data):
         cands = _candidates(lab)
         for b, key in enumerate(keys):
             s = _score(cands, key)
@@ -189,10 +190,10 @@ def map_rows(fmt: Format, table_id: str, grids: list[Grid]) -> Mapped:
         label_cells, values = split_row(rows[i])
         leaf = cell_text(label_cells[-1].text)
         if key.kind == SUBTOTAL:
-            out.doubts.append(f"subtotal row 「{leaf}」 ({label_cells[-1].source}) is not part of the format; ignored")
+            out.doubts.append(_("subtotal row 「{leaf}」 ({source}) is not part of the format; ignored").format(leaf=leaf, source=label_cells[-1].source))
             continue
         if key.id in seen:
-            out.doubts.append(f"row 「{leaf}」 ({label_cells[-1].source}) repeats a row already read; ignored")
+            out.doubts.append(_("row 「{leaf}」 ({source}) repeats a row already read; ignored").format(leaf=leaf, source=label_cells[-1].source))
             continue
         seen.add(key.id)
         vals, why = fit_values(values, len(key.kinds))
@@ -212,7 +213,7 @@ def map_rows(fmt: Format, table_id: str, grids: list[Grid]) -> Mapped:
         lab, val = split_row(r)
         if i not in matched and lab and any(cell_text(c.text) for c in val) and _looks_like_data(lab):
             out.doubts.append(
-                f"row 「{cell_text(lab[-1].text)}」 ({lab[-1].source}) matches no row of the format; ignored"
+                _("row 「{cell_text}」 ({source}) matches no row of the format; ignored").format(cell_text=cell_text(lab[-1].text), source=lab[-1].source)
             )
     return out
 

@@ -10,6 +10,7 @@ import lxml.html
 from lxml import etree
 
 from xxgk import limits
+from xxgk.i18n import _
 from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, clean_text
 from xxgk.ingest.text import decode
 
@@ -36,17 +37,17 @@ def parse_html(text: str, path: str = "<html>") -> SourceDoc:
     """Parse HTML text into a SourceDoc."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
-        raise IngestError(path, "empty HTML page")
+        raise IngestError(path, _("empty HTML page"))
     text = _DATA_URI.sub("data:,", text)
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.MAX_HTML_BYTES:
-        raise limits.LimitError(path, "the HTML page (inline data: URIs dropped) is", limits.size_text(size),
+        raise limits.LimitError(path, _("the HTML page (inline data: URIs dropped) is"), limits.size_text(size),
                                 limits.size_text(limits.MAX_HTML_BYTES), "MAX_HTML_BYTES")  # fmt: skip
     parser = lxml.html.HTMLParser(huge_tree=False)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise IngestError(path, f"not readable HTML ({exc})") from exc
+        raise IngestError(path, _("not readable HTML ({exc})").format(exc=exc)) from exc
     _check_complete(path, parser)
     doc = SourceDoc(path=path, kind="html")
     t = root.find(".//title")
@@ -62,8 +63,7 @@ def _check_complete(path: str, parser) -> None:
     a page cut short is refused, never half-read silently."""
     for e in parser.error_log:
         if e.level_name == "FATAL":
-            raise IngestError(path, f"the HTML parser stopped at line {e.line}, column {e.column} "
-                              f"({e.message.strip()}); the page was not read to the end")  # fmt: skip
+            raise IngestError(path, _("the HTML parser stopped at line {line}, column {column} ({message}); the page was not read to the end").format(line=e.line, column=e.column, message=e.message.strip()))  # fmt: skip
 
 
 def _is_chrome(el) -> bool:

@@ -4,6 +4,7 @@ other cell of it read with confidence) is kept as sure; every cell of an identit
 from __future__ import annotations
 
 from xxgk.formats.schema import Format
+from xxgk.i18n import _
 from xxgk.model import Report
 
 _OCR_DOUBT = "OCR confidence"
@@ -79,5 +80,5 @@ def confirm(report: Report, fmt: Format) -> list[str]:
             changed = True
     doubts = []
     if flagged:
-        doubts.append(f"{len(failing)} table identities fail on the OCR reading; their {len(flagged)} cells are flagged")
+        doubts.append(_("{n} table identities fail on the OCR reading; their {n2} cells are flagged").format(n=len(failing), n2=len(flagged)))
     return doubts

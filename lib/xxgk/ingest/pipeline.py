@@ -8,6 +8,7 @@ from pathlib import Path
 
 from xxgk import limits
 from xxgk.formats import get_format
+from xxgk.i18n import _
 from xxgk.ingest import detect, flat, grid, labels, sections
 from xxgk.ingest.aliases import EXTENSION_IDS
 from xxgk.ingest.source import Grid, IngestError, SourceDoc, TextBlock, cell_text
@@ -40,7 +41,7 @@ def read_source(path: str | Path, ocr: str = "auto") -> SourceDoc:
     """Read a file with the reader for its type (``ocr``: auto|never|always, for scanned PDFs and images)."""
     path = Path(path)
     if not path.is_file():
-        raise IngestError(path, "no such file")
+        raise IngestError(path, _("no such file"))
     from xxgk.ingest import convert
 
     kind = READERS.get(path.suffix.lower()) or (None if convert.target_of(path) else _sniff(path))
@@ -62,7 +63,7 @@ def read_source(path: str | Path, ocr: str = "auto") -> SourceDoc:
         return read_pdf(path, ocr=ocr)
     if kind == "image":
         if ocr == "never":
-            raise IngestError(path, "an image can only be read with OCR; --ocr never was given")
+            raise IngestError(path, _("an image can only be read with OCR; --ocr never was given"))
         from xxgk.ingest.ocr import read_scanned
 
         return read_scanned(path)
@@ -81,9 +82,8 @@ def read_source(path: str | Path, ocr: str = "auto") -> SourceDoc:
         doc.path, doc.kind = str(path), f"{path.suffix.lower().lstrip('.')} (converted by LibreOffice)"
         return doc
     if target == "xlsx":
-        raise IngestError(path, f"a {path.suffix} sheet is read as the Excel data-entry form: use xxgk ingest")
-    raise IngestError(path, f"unsupported file type {path.suffix or '(none)'}; expected .pdf, .html, .docx, .doc, "
-                            ".wps, .rtf, .odt, .mht, .xlsx, .xls, .et, .txt or an image (.png .jpg .tif)")  # fmt: skip
+        raise IngestError(path, _("a {suffix} sheet is read as the Excel data-entry form: use xxgk ingest").format(suffix=path.suffix))
+    raise IngestError(path, _("unsupported file type {suffix}; expected .pdf, .html, .docx, .doc, .wps, .rtf, .odt, .mht, .xlsx, .xls, .et, .txt or an image (.png .jpg .tif)").format(suffix=path.suffix or '(none)'))  # fmt: skip
 
 
 def _sniff(path: Path) -> str | None:
@@ -110,11 +110,11 @@ def ingest_file(path: str | Path, year: int | None = None, agency_id: str | None
 def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = None) -> Ingested:
     """Turn a read document into a Report with provenance for every cell, plus the parser's doubts."""
     if not doc.blocks or not doc.all_text().strip():
-        raise IngestError(doc.path, "no text found; not a report")
+        raise IngestError(doc.path, _("no text found; not a report"))
     ident = detect.identify(doc, year)
     doubts: list[str] = list(doc.notes)
     if year and ident.found_year and year != ident.found_year:
-        doubts.append(f"the document says report year {ident.found_year}; using --year {year}")
+        doubts.append(_("the document says report year {found_year}; using --year {year}").format(found_year=ident.found_year, year=year))
     if not any(ident.marker_counts.values()) and not _has_tables(doc):
         raise IngestError(doc.path, "no statistical tables of a national format found; not an annual report "
                           "(政府信息公开工作年度报告)?")  # fmt: skip
@@ -124,7 +124,7 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
     fmt = get_format(fid)
     if ident.year is None:
         raise IngestError(
-            doc.path, "cannot tell the report year (no title with a year, no statistics period); pass --year"
+            doc.path, _("cannot tell the report year (no title with a year, no statistics period); pass --year")
         )
     limits.tick("finding the sections")
     layout = sections.split(doc.blocks, fmt)
@@ -135,7 +135,7 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
             raise IngestError(doc.path, "cannot find the agency's name (no title 「…年政府信息公开工作年度报告」, "
                               "no 落款); pass --agency-id and set agency.name in the params file")  # fmt: skip
         name = agency_id
-        doubts.append("agency name not found in the document; set agency.name by hand")
+        doubts.append(_("agency name not found in the document; set agency.name by hand"))
     level, level_doubt = _level(name)
     if level_doubt:
         doubts.append(level_doubt)
@@ -159,7 +159,7 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
     report.contact = detect.find_contact(report.preamble) or detect.find_contact("\n".join(report.sections.values()))
     for s in fmt.sections:
         if s.id not in report.sections:
-            doubts.append(f"section 「{s.heading}」 not found")
+            doubts.append(_("section 「{heading}」 not found").format(heading=s.heading))
             report.sections[s.id] = ""
     return Ingested(report, doubts, doc.path)
 
@@ -178,7 +178,7 @@ def _narrative(report: Report, layout: sections.Layout, fmt, doubts: list[str]) 
                 report.sections[prev] = (
                     report.sections.get(prev, "") + f"\n\n{part.numeral}、{part.title}\n\n{text}"
                 ).strip()
-                doubts.append(f"text of the local section 「{part.numeral}、{part.title}」 appended to {prev}")
+                doubts.append(_("text of the local section 「{numeral}、{title}」 appended to {prev}").format(numeral=part.numeral, title=part.title, prev=prev))
             continue
         prev = part.sid
         report.sections[part.sid] = text
@@ -215,7 +215,7 @@ def _tables(report: Report, doc: SourceDoc, layout: sections.Layout, fmt, doubts
             elif part.sid is None:
                 report.extensions.append(_extension(b, part, prev_sid or "s1", len(report.extensions)))
             elif len(b.rows) > 1 and max(len(r) for r in b.rows) > 1:
-                doubts.append(f"a table in {part.sid} ({b.source}) is not a national table; left out")
+                doubts.append(_("a table in {sid} ({source}) is not a national table; left out").format(sid=part.sid, source=b.source))
         if part.sid:
             prev_sid = part.sid
     for b in layout.preamble:
@@ -245,7 +245,8 @@ def _tables(report: Report, doc: SourceDoc, layout: sections.Layout, fmt, doubts
             missing_rows.setdefault(spec.table.id, []).append(spec.row.label)
     for tid, rows in missing_rows.items():
         uniq = list(dict.fromkeys(rows))
-        doubts.append(f"{tid}: {len(uniq)} row(s) not found: " + "、".join(uniq[:5]) + ("…" if len(uniq) > 5 else ""))
+        doubts.append(_("{table}: {n} row(s) not found: {rows}").format(
+            table=tid, n=len(uniq), rows="、".join(uniq[:5]) + ("…" if len(uniq) > 5 else "")))
 
 
 def _run_on_locals(left: list[TextBlock], tid: str, sid: str) -> list[str]:

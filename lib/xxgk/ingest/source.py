@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.limits import InputError
 
 
@@ -24,11 +25,11 @@ def parse_guard(path, kind: str):
     except UserError:
         raise
     except MemoryError:
-        raise IngestError(path, f"cannot read the file as .{kind}: out of memory while parsing it") from None
+        raise IngestError(path, _("cannot read the file as .{kind}: out of memory while parsing it").format(kind=kind)) from None
     except RecursionError:
-        raise IngestError(path, f"cannot read the file as .{kind}: its structure nests too deeply") from None
+        raise IngestError(path, _("cannot read the file as .{kind}: its structure nests too deeply").format(kind=kind)) from None
     except Exception as exc:  # zlib.error, BadZipFile, XMLSyntaxError, KeyError, pdfminer's own types…
-        raise IngestError(path, f"cannot read the file as .{kind}: {_reason(exc)}") from None
+        raise IngestError(path, _("cannot read the file as .{kind}: {reason}").format(kind=kind, reason=_reason(exc))) from None
 
 
 def _reason(exc: BaseException) -> str:

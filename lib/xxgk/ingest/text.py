@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from xxgk import limits
+from xxgk.i18n import _
 from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, clean_text
 
 _ENCODINGS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030"}
@@ -34,7 +35,7 @@ def decode(data: bytes, declared: str | None = None, path="") -> str:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise IngestError(path, "cannot decode the text (not UTF-8 or GB18030)")
+    raise IngestError(path, _("cannot decode the text (not UTF-8 or GB18030)"))
 
 
 def read_text(path: str | Path) -> SourceDoc:
@@ -42,7 +43,7 @@ def read_text(path: str | Path) -> SourceDoc:
     limits.check_size(path, "text")
     data = Path(path).read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise IngestError(path, "binary data, not a text file")
+        raise IngestError(path, _("binary data, not a text file"))
     return parse_text(decode(data, path=path), str(path))
 
 

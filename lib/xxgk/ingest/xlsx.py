@@ -22,6 +22,7 @@ from xxgk import form_layout as L
 from xxgk import limits
 from xxgk.errors import UserError
 from xxgk.formats import FORMAT_IDS, FormatError, format_for_year, get_format
+from xxgk.i18n import _
 from xxgk.model import (
     AGENCY_LEVELS,
     SECTION_IDS,
@@ -101,7 +102,8 @@ def check_metadata(path: Path, ws) -> None:
         if row[0] == "year" and year_problem(row[1] if len(row) > 1 else None):
             problems.append(f"{where.format('B')} 「报告年度」: {year_problem(row[1])}")
         elif row[0] == "format" and (len(row) < 2 or str(row[1]) not in FORMAT_IDS):
-            problems.append(f"{where.format('B')} 「格式」: expected one of {', '.join(FORMAT_IDS)}; got {row[1:2]!r}")
+            problems.append(_("{cell} 「格式」: expected one of {formats}; got {value!r}").format(
+                cell=where.format("B"), formats=", ".join(FORMAT_IDS), value=row[1:2]))
         elif row[0] == L.K_EXT:
             text = row[4] if len(row) > 4 else None
             try:
@@ -109,16 +111,16 @@ def check_metadata(path: Path, ws) -> None:
             except (ValueError, RecursionError):
                 spec = None
             if spec is None:
-                problems.append(f"{where.format('E')}: expected the extension table's spec as JSON; got {_show(str(text)[:60])}")
+                problems.append(_("{format}: expected the extension table's spec as JSON; got {show}").format(format=where.format('E'), show=_show(str(text)[:60])))
                 continue
             for e in validator.iter_errors(spec):
                 problems.append(f"{where.format('E')} {pointer(e.absolute_path)}: {e.message[:200]}")
             if isinstance(spec, dict) and not problems and len(spec["labels"]) != len(spec["indents"]):
-                problems.append(f"{where.format('E')}: {len(spec['labels'])} row labels but {len(spec['indents'])} indents")
+                problems.append(_("{format}: {n} row labels but {n2} indents").format(format=where.format('E'), n=len(spec['labels']), n2=len(spec['indents'])))
             for k, t in enumerate([spec.get("title"), *spec.get("columns", []), *spec.get("labels", [])]
                                   if isinstance(spec, dict) else []):  # fmt: skip
                 if isinstance(t, str) and text_problem(t, MAX_LABEL):
-                    problems.append(f"{where.format('E')} text {k}: {text_problem(t, MAX_LABEL)}")
+                    problems.append(_("{format} text {k}: {text_problem}").format(format=where.format('E'), k=k, text_problem=text_problem(t, MAX_LABEL)))
     if problems:
         raise FormError(path, [f"metadata sheet {L.META_SHEET} was altered: {p}" for p in problems])
 
@@ -144,21 +146,20 @@ def _check_shape(path: Path, wb, fmt, year: int, entries: list[tuple]) -> list[d
     for sheet, address, text in L.label_cells(fmt):
         got = wb[sheet][address].value
         if not L.same_text(got, text):
-            problems.append(f"{sheet}!{address}: expected the official label 「{text}」, found {_show(got)} — "
-                            "the form was edited out of shape (rows or columns inserted, deleted or moved?)")  # fmt: skip
+            problems.append(_("{sheet}!{address}: expected the official label 「{text}」, found {show} — the form was edited out of shape (rows or columns inserted, deleted or moved?)").format(sheet=sheet, address=address, text=text, show=_show(got)))  # fmt: skip
     for i, spec in enumerate(exts):
         ws = wb[L.extension_sheet(i)]
         cells = [(L.addr(L.FIRST_ROW - 1, j + 1), c) for j, c in enumerate(spec["columns"])]
         cells += [(L.addr(L.FIRST_ROW + k, 1), lab) for k, lab in enumerate(spec["labels"])]
         for address, text in cells:
             if not L.same_text(ws[address].value, text):
-                problems.append(f"{ws.title}!{address}: expected 「{text}」, found {_show(ws[address].value)} — "
-                                "the table was edited out of shape")  # fmt: skip
+                problems.append(_("{title}!{address}: expected 「{text}」, found {show} — the table was edited out of shape").format(title=ws.title, address=address, text=text, show=_show(ws[address].value)))  # fmt: skip
     info = wb[L.INFO_SHEET]
     shown_year = info[L.info_address("year")].value
     if shown_year not in (None, year) and str(shown_year).strip() != str(year):
-        problems.append(f"{L.INFO_SHEET}!{L.info_address('year')} 「报告年度」: {shown_year!r} differs from the "
-                        f"form's year {year}; a form is for one year — write a new one with `xxgk form --year`")  # fmt: skip
+        problems.append(_("{cell} 「报告年度」: {shown!r} differs from the form's year {year}; a form is for one year "
+                          "— write a new one with `xxgk form --year`").format(
+            cell=f"{L.INFO_SHEET}!{L.info_address('year')}", shown=shown_year, year=year))
     if problems:
         raise FormError(path, problems)
     return exts
@@ -184,8 +185,7 @@ class _Values:
                 self._cached = load_workbook(self.path, data_only=True)
             value = self._cached[sheet][address].value
             if value is None:
-                self.problems.append(f"{sheet}!{address}: a formula without a computed value; type the number, "
-                                     "or open and save the form in Excel or LibreOffice first")  # fmt: skip
+                self.problems.append(_("{sheet}!{address}: a formula without a computed value; type the number, or open and save the form in Excel or LibreOffice first").format(sheet=sheet, address=address))  # fmt: skip
         return value
 
     def table_cell(self, sheet: str, address: str, spec) -> Cell | None:
@@ -202,7 +202,7 @@ class _Values:
                 cell = cell_from_text(str(value), spec.column)
         except ValueTextError:
             kind = "a date (Excel turned the entry into a date)" if isinstance(value, (dt.date, dt.time)) else repr(value)[:60]
-            self.problems.append(f"{where}: expected {expected_text(spec.column)}; got {kind}")
+            self.problems.append(_("{where}: expected {expected_text}; got {kind}").format(where=where, expected_text=expected_text(spec.column), kind=kind))
             return None
         problem = value_problem(cell.value, spec.column.type) if cell.is_value else None
         if problem:
@@ -222,7 +222,7 @@ class _Values:
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         problem = text_problem(text.strip(), max_len)
         if problem:
-            self.problems.append(f"{sheet}!{address}: the text {problem}")
+            self.problems.append(_("{sheet}!{address}: the text {problem}").format(sheet=sheet, address=address, problem=problem))
             return None
         return text
 
@@ -243,7 +243,8 @@ class _Values:
                 return dt.date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 pass
-        self.problems.append(f"{sheet}!{address} 「{label}」: expected a date like 2021-01-20 or 2021年1月20日; got {value!r}")
+        self.problems.append(_("{sheet}!{address} 「{label}」: expected a date like 2021-01-20 or 2021年1月20日; got {value!r}")
+                             .format(sheet=sheet, address=address, label=label, value=value))
         return None
 
 
@@ -269,15 +270,13 @@ def _details(v: _Values, report: Report) -> None:
     s = L.INFO_SHEET
     aid = (v.text(s, get["agency.id"], MAX_LABEL) or "").strip()
     if aid and not AGENCY_ID.match(aid):
-        v.problems.append(f"{s}!{get['agency.id']} 「{label['agency.id']}」: {aid!r} must be lower-case letters, "
-                          "digits and '-' (e.g. yuyao-commerce)")  # fmt: skip
+        v.problems.append(_("{s}!{get} 「{label}」: {aid!r} must be lower-case letters, digits and '-' (e.g. yuyao-commerce)").format(s=s, get=get['agency.id'], label=label['agency.id'], aid=aid))  # fmt: skip
     name = (v.text(s, get["agency.name"], MAX_NAME) or "").strip()
     if not name:
-        v.problems.append(f"{s}!{get['agency.name']} 「{label['agency.name']}」: required; got an empty cell")
+        v.problems.append(_("{s}!{get} 「{label}」: required; got an empty cell").format(s=s, get=get['agency.name'], label=label['agency.name']))
     level = (v.text(s, get["agency.level"]) or "").strip() or AGENCY_LEVELS[0]
     if level not in AGENCY_LEVELS:
-        v.problems.append(f"{s}!{get['agency.level']} 「{label['agency.level']}」: expected one of "
-                          f"{'、'.join(AGENCY_LEVELS)}; got {level!r}")  # fmt: skip
+        v.problems.append(_("{s}!{get} 「{label}」: expected one of {agency_levels}; got {level!r}").format(s=s, get=get['agency.level'], label=label['agency.level'], agency_levels='、'.join(AGENCY_LEVELS), level=level))  # fmt: skip
     parent = (v.text(s, get["agency.parent"], MAX_NAME) or "").strip() or None
     report.agency = Agency(aid, name, level, parent)
     report.published = v.date(s, get["published"], label["published"])
@@ -309,7 +308,7 @@ def read_form(path: str | Path, *, format_id: str | None = None) -> Report:
     v = _Values(path, wb)
     report = Report(Agency("", ""), year, fmt.id)
     _details(v, report)
-    for kind, key, sheet, address, _ in entries:
+    for kind, key, sheet, address, _label in entries:
         if kind == L.K_CELL:
             cell = v.table_cell(sheet, address, fmt.cell(key))
             if cell is not None:

@@ -74,11 +74,13 @@ def forms_main(args) -> int:
 
 def collect_main(args) -> int:
     """``xxgk collect``: exit 1 when a file was not merged (unknown, duplicate, hand-edited, unreadable)."""
-    from xxgk.office.collect import MERGED, UNCHANGED, collect
+    from xxgk.i18n import ljust
+    from xxgk.office.collect import MERGED, OUTCOME_NAMES, UNCHANGED, collect
 
     result = collect(args.folder, args.year, args.params, _roster(args.params), force=args.force)
     for o in result.outcomes:
-        print(f"{o.outcome:<12} {Path(o.file).name}  {o.agency or '?'}  {o.message}")
+        name = _(OUTCOME_NAMES[o.outcome]) if o.outcome in OUTCOME_NAMES else o.outcome
+        print(f"{ljust(name, 12)} {Path(o.file).name}  {o.agency or '?'}  {o.message}")
     bad = [o for o in result.outcomes if o.outcome not in (MERGED, UNCHANGED)]
     print(_("{merged} merged, {unchanged} unchanged, {bad} not merged").format(
         merged=len(result.of(MERGED)), unchanged=len(result.of(UNCHANGED)), bad=len(bad)))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import N_, _
 from xxgk.ingest.command import read_any
 from xxgk.office.forms import form_identity
 from xxgk.office.state import digest, load_state
@@ -22,6 +23,9 @@ FORM_SUFFIXES = (".xlsx", ".xlsm")
 REPORT_SUFFIXES = (".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".txt")
 MERGED, UNCHANGED, DUPLICATE, UNKNOWN, HAND_EDITED, UNREADABLE, OTHER_YEAR = (
     "merged", "unchanged", "duplicate", "unknown", "hand_edited", "unreadable", "other_year")  # fmt: skip
+#: the outcomes as ``xxgk collect`` prints them
+OUTCOME_NAMES = {MERGED: N_("merged"), UNCHANGED: N_("unchanged"), DUPLICATE: N_("duplicate"), UNKNOWN: N_("unknown"),
+                 HAND_EDITED: N_("hand-edited"), UNREADABLE: N_("unreadable"), OTHER_YEAR: N_("other year")}  # fmt: skip
 
 
 @dataclass
@@ -49,7 +53,7 @@ def returned_files(folder: str | Path) -> list[Path]:
     """The forms and reports in a folder (recursively), skipping office lock files and hidden files."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise UserError(f"{folder}: no such directory")
+        raise UserError(_("{folder}: no such directory").format(folder=folder))
     return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in FORM_SUFFIXES + REPORT_SUFFIXES
                   and not p.name.startswith(("~$", ".")))  # fmt: skip
 
@@ -59,7 +63,7 @@ def _identify(path: Path, year: int, roster: Roster):
     if path.suffix.lower() in FORM_SUFFIXES:
         meta_agency, meta_year = form_identity(path)
         if meta_year is not None and meta_year != year:
-            return meta_agency, None, f"the form is for {meta_year}, not {year}"
+            return meta_agency, None, _("the form is for {form_year}, not {year}").format(form_year=meta_year, year=year)
         report = read_any(str(path), year=year).report
         return meta_agency or report.agency.id or None, report, ""
     report = read_any(str(path), year=year).report
@@ -86,7 +90,8 @@ def collect(folder: str | Path, year: int, params_dir: str | Path, roster: Roste
             result.outcomes.append(Outcome(str(path), OTHER_YEAR, aid, why))
         elif aid not in roster:
             result.outcomes.append(Outcome(str(path), UNKNOWN, aid,
-                                           f"agency {aid!r} ({report.agency.name}) is not in the roster {roster.file}"))
+                                           _("agency {aid!r} ({name}) is not in the roster {roster}").format(
+                                               aid=aid, name=report.agency.name, roster=roster.file)))
         else:
             read.setdefault(aid, []).append((path, digest(path), report))
     agencies = roster.agencies()
@@ -94,19 +99,20 @@ def collect(folder: str | Path, year: int, params_dir: str | Path, roster: Roste
         distinct = {d for _, d, _ in subs}
         if len(distinct) > 1:
             names = ", ".join(p.name for p, _, _ in subs)
-            for path, _d, _ in subs:
-                result.outcomes.append(Outcome(str(path), DUPLICATE, aid, f"{len(subs)} different submissions of "
-                                               f"{aid} in this folder ({names}); none merged — keep one"))  # fmt: skip
+            for path, _d, _r in subs:
+                result.outcomes.append(Outcome(str(path), DUPLICATE, aid, _(
+                    "{n} different submissions of {aid} in this folder ({names}); none merged — keep one").format(
+                    n=len(subs), aid=aid, names=names)))
             continue
         path, fdigest, report = subs[0]
         before = state.seen(aid, fdigest)
         target = params_path(params_dir, year, aid)
         if before is not None and target.is_file() and not state.hand_edited(aid, target):
-            result.outcomes.append(Outcome(str(path), UNCHANGED, aid, f"already collected on {before['time']}"))
+            result.outcomes.append(Outcome(str(path), UNCHANGED, aid, _("already collected on {time}").format(time=before["time"])))
             continue
         if state.hand_edited(aid, target) and not force:
-            result.outcomes.append(Outcome(str(path), HAND_EDITED, aid, f"{target} was changed by hand since the last "
-                                           "collect; not overwritten (use --force to replace it)"))  # fmt: skip
+            result.outcomes.append(Outcome(str(path), HAND_EDITED, aid, _("{target} was changed by hand since the last collect; not "
+                                           "overwritten (use --force to replace it)").format(target=target)))
             continue
         report.agency = agencies[aid]
         if target.is_file():  # what the office wrote stays: reviews of findings, the members of a consolidation

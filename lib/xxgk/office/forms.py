@@ -9,6 +9,7 @@ import openpyxl
 from xxgk.errors import UserError
 from xxgk.form_layout import META_SHEET
 from xxgk.formats import format_for_year
+from xxgk.i18n import _
 from xxgk.model import Report
 from xxgk.params import load_params, params_path
 from xxgk.render.excel import write_form
@@ -59,7 +60,7 @@ def form_identity(path: str | Path) -> tuple[str | None, int | None]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem
-        raise UserError(f"{path}: not a readable Excel workbook ({exc})") from None
+        raise UserError(_("{path}: not a readable Excel workbook ({exc})").format(path=path, exc=exc)) from None
     try:
         if META_SHEET not in wb.sheetnames:
             return None, None

@@ -9,6 +9,7 @@ from xxgk.checks import check_report
 from xxgk.checks.base import FAIL
 from xxgk.checks.review import new_review
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.office.state import digest, load_state
 from xxgk.params import load_params, params_path
 from xxgk.params_write import save_params
@@ -18,14 +19,14 @@ def add_review(params_dir: str | Path, agency: str, year: int, rule: str, reason
                agencies: dict | None = None, now: dt.datetime | None = None) -> int:  # fmt: skip
     """Append a review for every failed finding of ``rule`` in the report; return how many were reviewed."""
     if not reason.strip():
-        raise UserError("--reason: say why the finding is acceptable")
+        raise UserError(_("--reason: say why the finding is acceptable"))
     path = params_path(params_dir, year, agency)
     if not path.is_file():
-        raise UserError(f"{path} does not exist (no report of {agency} for {year})")
+        raise UserError(_("{path} does not exist (no report of {agency} for {year})").format(path=path, agency=agency, year=year))
     report = load_params(path, agencies)
     failed = [f for f in check_report(report, params_dir=params_dir) if f.rule == rule and f.status == FAIL]
     if not failed:
-        raise UserError(f"{path}: rule {rule} has no failed finding to review (already explained, or it passes)")
+        raise UserError(_("{path}: rule {rule} has no failed finding to review (already explained, or it passes)").format(path=path, rule=rule))
     state = load_state(params_dir, year)
     collected = not state.hand_edited(agency, path) and agency in state.written
     now = now or dt.datetime.now().replace(microsecond=0)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.params_write import write_text_atomic
 
 STATE_NAME = ".collect.json"
@@ -64,7 +65,7 @@ def load_state(params_dir: str | Path, year: int) -> CollectState:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("schema") != SCHEMA:
-            raise ValueError(f"schema {doc.get('schema')!r}, expected {SCHEMA!r}")
+            raise ValueError(_("schema {schema!r}, expected {schema2!r}").format(schema=doc.get('schema'), schema2=SCHEMA))
         return CollectState(path, dict(doc.get("written", {})), list(doc.get("submissions", [])))
     except (ValueError, AttributeError, TypeError) as exc:
-        raise UserError(f"{path}: unusable collect state ({exc}); move it away to start afresh") from None
+        raise UserError(_("{path}: unusable collect state ({exc}); move it away to start afresh").format(path=path, exc=exc)) from None

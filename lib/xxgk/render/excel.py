@@ -22,6 +22,7 @@ from xxgk import form_layout as L
 from xxgk.errors import UserError
 from xxgk.formats import COUNT, MONEY, SIGNED, TABLE_NAMES, format_for_year
 from xxgk.formats.layout import HEADER, LABEL, NOTE, TITLE, VALUE
+from xxgk.i18n import _
 from xxgk.model import AGENCY_LEVELS, NA, Agency, Cell, Report
 from xxgk.model import VALUE as V_STATE
 from xxgk.params import discover, load_params, params_path
@@ -59,8 +60,7 @@ def _text(ws: Worksheet, ref: str, value) -> None:
     if isinstance(value, str):
         value = xml_safe(value)
         if len(value) > EXCEL_TEXT_LIMIT:
-            raise UserError(f"{ws.title}!{ref}: a text of {len(value)} characters does not fit an Excel cell "
-                            f"(at most {EXCEL_TEXT_LIMIT}); shorten it in the params file")  # fmt: skip
+            raise UserError(_("{title}!{ref}: a text of {n} characters does not fit an Excel cell (at most {excel_text_limit}); shorten it in the params file").format(title=ws.title, ref=ref, n=len(value), excel_text_limit=EXCEL_TEXT_LIMIT))  # fmt: skip
     c = ws[ref]
     c.value = value
     if isinstance(value, str):
@@ -337,9 +337,8 @@ def form_report(year: int, agency: str | None = None, params_dir: str | Path = "
     earlier = [(y, p) for y, a, p in discover(params_dir) if a == agency and y < year]
     if not earlier:
         have = sorted({y for y, a, _ in discover(params_dir) if a == agency})
-        where = f"it has files for {', '.join(map(str, have))}" if have else "no params file of that agency exists"
-        raise UserError(f"cannot pre-fill the form: {path} does not exist and there is no earlier year to start "
-                        f"from ({where} under {params_dir})")  # fmt: skip
+        where = _("it has files for {years}").format(years=', '.join(map(str, have))) if have else _("no params file of that agency exists")
+        raise UserError(_("cannot pre-fill the form: {path} does not exist and there is no earlier year to start from ({where} under {params_dir})").format(path=path, where=where, params_dir=params_dir))  # fmt: skip
     from xxgk.newyear import carry_forward
 
     return carry_forward(load_params(earlier[-1][1]), year)
@@ -349,16 +348,15 @@ def main(args) -> int:
     """``xxgk form``: write a blank or pre-filled data-entry form for a year."""
     target = Path(args.out)
     if target.is_dir():
-        raise UserError(f"-o {target}: is a directory; give the form's file name, e.g. {target / 'form.xlsx'}")
+        raise UserError(_("-o {target}: is a directory; give the form's file name, e.g. {value}").format(target=target, value=target / 'form.xlsx'))
     report = form_report(args.year, args.agency, args.params)
     try:
         out = write_form(report, target)
     except OSError as exc:
-        raise UserError(f"-o {target}: cannot write the form ({exc.strerror or exc})") from None
+        raise UserError(_("-o {target}: cannot write the form ({strerror})").format(target=target, strerror=exc.strerror or exc)) from None
     n = len(report.fmt.cells)
-    what = f"pre-filled for {report.agency.name or report.agency.id}" if args.agency else "blank"
-    print(f"wrote {out}: {what}, format {report.fmt.id}, {n} table cells; fill the yellow cells, "
-          f"then `xxgk ingest {out}`")  # fmt: skip
+    what = _("pre-filled for {name}").format(name=report.agency.name or report.agency.id) if args.agency else _("blank")
+    print(_("wrote {out}: {what}, format {id}, {n} table cells; fill the yellow cells, then `xxgk ingest {out}`").format(out=out, what=what, id=report.fmt.id, n=n))  # fmt: skip
     return 0
 
 

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from xxgk.errors import UserError
+from xxgk.i18n import N_, _
 
 #: preferred families, in order (Linux, then Windows, then macOS names)
 FAMILIES = (
@@ -47,7 +48,7 @@ FILE_PATTERNS = (
     "Songti.ttc",
 )
 
-INSTALL_HINT = (
+INSTALL_HINT = N_(
     "no CJK font found for the charts; install one, e.g. `sudo apt-get install fonts-noto-cjk` "
     "(Debian/Ubuntu), then `rm -rf ~/.cache/matplotlib`; Windows and macOS ship Microsoft YaHei / PingFang SC"
 )
@@ -98,7 +99,7 @@ def setup_fonts() -> str:
         names = {f.name for f in font_manager.fontManager.ttflist}
         _chosen = next((fam for fam in FAMILIES if fam in names), None)
         if _chosen is None:
-            raise UserError(INSTALL_HINT)
+            raise UserError(_(INSTALL_HINT))
     rc = matplotlib.rcParams
     rc["font.family"] = "sans-serif"
     rc["font.sans-serif"] = [_chosen, *[f for f in FAMILIES if f != _chosen], "DejaVu Sans"]

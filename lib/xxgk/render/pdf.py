@@ -21,6 +21,7 @@ from nbconvert.exporters import Exporter
 from traitlets import Enum, default
 
 from xxgk.errors import UserError
+from xxgk.i18n import N_, _
 from xxgk.params_write import write_text_atomic
 from xxgk.render.cdp import CDPError, PipeBrowser, pipe_supported
 from xxgk.render.html import ReportHTMLExporter
@@ -56,10 +57,8 @@ BROWSER_ARGS = (
     "--disable-dev-shm-usage",
     "--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess",
 )
-INSTALL_HINT = (
-    "no Chromium or Chrome found; install one (Debian/Ubuntu: `sudo apt-get install chromium`) "
-    f"or set {BROWSER_ENV} to the browser executable"
-)
+INSTALL_HINT = N_("no Chromium or Chrome found; install one (Debian/Ubuntu: `sudo apt-get install chromium`) "
+                  "or set {env} to the browser executable")
 
 
 def find_chromium() -> str:
@@ -67,7 +66,7 @@ def find_chromium() -> str:
     env = os.environ.get(BROWSER_ENV)
     if env:
         if not Path(env).is_file():
-            raise UserError(f"{BROWSER_ENV}={env} is not a file; point it at a Chromium or Chrome executable")
+            raise UserError(_("{browser_env}={env} is not a file; point it at a Chromium or Chrome executable").format(browser_env=BROWSER_ENV, env=env))
         return env
     for cand in CANDIDATES:
         if Path(cand).is_file():
@@ -76,7 +75,7 @@ def find_chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise UserError(INSTALL_HINT)
+    raise UserError(_(INSTALL_HINT).format(env=BROWSER_ENV))
 
 
 PAPER = {"paperWidth": 210 / 25.4, "paperHeight": 297 / 25.4, "marginTop": 37 / 25.4, "marginBottom": 35 / 25.4,
@@ -136,7 +135,7 @@ class ChromiumPrinter:
                 self._browser.call(method, params, session=s, timeout=self.timeout)
         except (OSError, CDPError) as exc:
             self._discard()
-            raise UserError(f"cannot start the browser {self.executable}: {getattr(exc, 'strerror', None) or exc}") from None
+            raise UserError(_("cannot start the browser {executable}: {getattr}").format(executable=self.executable, getattr=getattr(exc, 'strerror', None) or exc)) from None
         self._fonts = PrintFonts(self._tmp)
 
     def print_pdf(self, html_path: str | Path, pdf_path: str | Path) -> Path:
@@ -146,7 +145,7 @@ class ChromiumPrinter:
         """
         src = Path(html_path).resolve()
         if not src.is_file():
-            raise UserError(f"cannot print {src}: no such file")
+            raise UserError(_("cannot print {src}: no such file").format(src=src))
         with self._lock:
             if not pipe_supported():
                 return write_text_atomic(pdf_path, _print_once(self.executable, src, self.timeout))
@@ -176,7 +175,7 @@ class ChromiumPrinter:
             b.drop_events(s)
             nav = b.call("Page.navigate", {"url": target.as_uri()}, session=s, timeout=self.timeout)
             if nav.get("errorText"):
-                raise UserError(f"cannot open {src}: {nav['errorText']}")
+                raise UserError(_("cannot open {src}: {errortext}").format(src=src, errortext=nav['errorText']))
             b.wait_event("Page.loadEventFired", session=s, timeout=self.timeout)
             result = b.call("Page.printToPDF", {**PAPER, "preferCSSPageSize": True, "printBackground": True,
                                                 "displayHeaderFooter": False, "generateDocumentOutline": True},
@@ -213,9 +212,9 @@ def _print_once(executable: str, src: Path, timeout: float) -> bytes:
         try:
             subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise UserError(f"cannot print {src} with {executable}: {exc}") from None
+            raise UserError(_("cannot print {src} with {executable}: {exc}").format(src=src, executable=executable, exc=exc)) from None
         if not out.is_file():
-            raise UserError(f"cannot print {src} with {executable}: the browser wrote no PDF")
+            raise UserError(_("cannot print {src} with {executable}: the browser wrote no PDF").format(src=src, executable=executable))
         return out.read_bytes()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xxgk.errors import UserError, did_you_mean
+from xxgk.i18n import _
 from xxgk.params import discover, params_path
 
 
@@ -21,15 +22,15 @@ def resolve_params_dir(params_dir: str | Path, start: str | Path | None = None) 
         for parent in (here, *here.parents):
             if (parent / p).is_dir():
                 return parent / p
-    raise UserError(f"params directory {str(params_dir)!r} not found (looked in {Path(start or Path.cwd())} and its parents)")
+    raise UserError(_("params directory {params_dir!r} not found (looked in {path} and its parents)").format(params_dir=str(params_dir), path=Path(start or Path.cwd())))
 
 
 def locate_params(params_dir: str | Path, agency: str, year: int) -> Path:
     """The params file of an agency and year; UserError listing the agencies and years that exist."""
     if not isinstance(agency, str) or not agency:
-        raise UserError(f"agency must be an agency id (a text such as 'yuyao-commerce'), got {agency!r}")
+        raise UserError(_("agency must be an agency id (a text such as 'yuyao-commerce'), got {agency!r}").format(agency=agency))
     if not isinstance(year, int) or isinstance(year, bool):
-        raise UserError(f"year must be a whole number such as 2020, got {year!r}")
+        raise UserError(_("year must be a whole number such as 2020, got {year!r}").format(year=year))
     root = resolve_params_dir(params_dir)
     path = params_path(root, year, agency)
     if path.is_file():
@@ -38,9 +39,9 @@ def locate_params(params_dir: str | Path, agency: str, year: int) -> Path:
     years = sorted({y for y, _, _ in found})
     if year not in years:
         listed = ", ".join(map(str, years)) or "none"
-        raise UserError(f"no params for year {year} in {params_dir}; years with params: {listed}")
+        raise UserError(_("no params for year {year} in {params_dir}; years with params: {listed}").format(year=year, params_dir=params_dir, listed=listed))
     agencies = sorted(a for y, a, _ in found if y == year)
     elsewhere = sorted({y for y, a, _ in found if a == agency})
     hint = f" ({agency} has params for {', '.join(map(str, elsewhere))})" if elsewhere else ""
     close = did_you_mean(agency, agencies) if not elsewhere else ""
-    raise UserError(f"unknown agency {agency!r} for {year}{hint}; agencies with params for {year}: {', '.join(agencies)}{close}")
+    raise UserError(_("unknown agency {agency!r} for {year}{hint}; agencies with params for {year}: {agencies}{close}").format(agency=agency, year=year, hint=hint, agencies=', '.join(agencies), close=close))

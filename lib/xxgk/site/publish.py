@@ -11,6 +11,7 @@ from pathlib import Path
 
 from xxgk.batch.manifest import now_iso
 from xxgk.batch.outputs import OutputError, output_error
+from xxgk.i18n import _
 from xxgk.nbclean import notebook_digest
 from xxgk.params import ParamsError, load_params
 from xxgk.site.atomic import write_all_atomic
@@ -66,7 +67,7 @@ def publish(out_dir, params_dir, manifest, found) -> list[str]:
         reports = load_reports(out_dir, universe)
         files.update(open_data(reports))
         manifest.site["open_data"] = {"hash": key, "reports": len(reports), "files": [p.name for p in data_files]}
-        msgs.append(f"open data: {DATA_DIR}/cells.csv and {DATA_DIR}/reports.json ({len(reports)} reports)")
+        msgs.append(_("open data: {data_dir}/cells.csv and {data_dir}/reports.json ({n} reports)").format(data_dir=DATA_DIR, n=len(reports)))
 
     overviews = _overviews(out_dir, params_dir, manifest, universe, digests, lib, msgs, files)
 
@@ -88,8 +89,8 @@ def publish(out_dir, params_dir, manifest, found) -> list[str]:
     try:
         write_all_atomic(out_dir, files)
     except OSError as exc:
-        raise OutputError(f"{output_error(exc)}; the site was not updated (its previous files are unchanged)") from None
-    msgs.append(f"index: {out_dir / 'index.html'} ({len(rows)} reports)")
+        raise OutputError(_("{output_error}; the site was not updated (its previous files are unchanged)").format(output_error=output_error(exc))) from None
+    msgs.append(_("index: {value} ({n} reports)").format(value=out_dir / 'index.html', n=len(rows)))
     return msgs
 
 
@@ -99,7 +100,7 @@ def _overviews(out_dir: Path, params_dir: Path, manifest, found, digests, lib: s
     the rest of the site); return year → relative link."""
     notebook = overview_notebook()
     if not notebook.is_file():
-        msgs.append(f"overviews skipped: {notebook} not found")
+        msgs.append(_("overviews skipped: {notebook} not found").format(notebook=notebook))
         return {}
     nb_digest = notebook_digest(notebook)  # its code: saving it in JupyterLab changes nothing
     years = sorted({y for y, _, _ in found})
@@ -123,10 +124,10 @@ def _overviews(out_dir: Path, params_dir: Path, manifest, found, digests, lib: s
                 try:
                     files[f"{year}/overview.html"] = run_overview(year, out_dir, params_dir, notebook, km)
                     state[str(year)] = {"hash": key, "status": "ok"}
-                    msgs.append(f"overview: {year}/overview.html")
+                    msgs.append(_("overview: {year}/overview.html").format(year=year))
                 except Exception as exc:  # noqa: BLE001 - a broken overview must not hide the reports
                     state[str(year)] = {"hash": None, "status": "failed", "error": f"{type(exc).__name__}: {exc}"[:500]}
-                    print(f"xxgk build: overview for {year} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+                    print(_("xxgk build: overview for {year} failed: {type}: {exc}").format(year=year, type=type(exc).__name__, exc=exc), file=sys.stderr)
                 finally:
                     shutdown(km)
     return {y: f"{y}/overview.html" for y in years
