@@ -124,7 +124,8 @@ def scanned(src: Path) -> bool:
         ok = wrong == 0 and right >= goal * total and secs <= 3 * n_pages
         failed |= not ok
         print(f"{f'scanned pdf {dpi} dpi ({n_pages} pages)':34s} {right}/{total} right, {flagged} flagged, "
-              f"{wrong} wrong; {secs:.1f} s/report ({'ok' if ok else 'MISSED'})")  # fmt: skip
+              f"{wrong} wrong; {secs:.1f} s/report, {secs / n_pages:.2f} s/page, {5 * secs / n_pages:.1f} s per 5 pages "
+              f"(target ≤ 15 s; {'ok' if ok else 'MISSED'})")  # fmt: skip
     return failed
 
 

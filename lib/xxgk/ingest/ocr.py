@@ -20,6 +20,7 @@ MODES = ("auto", "never", "always")
 INSTALL = "pip install 'xxgk[ocr]'"
 WORK_DPI = 200  # the recogniser sees text lines 48 px high: more resolution only costs time
 LOW = 0.9  # a cell read with less OCR confidence is uncertain
+REC_RATIO = 10  # text lines are recognised in pieces at most this many heights wide
 _NUMERIC = re.compile(r"[\d.,，。oOlI|/—\-－]+")
 
 
@@ -227,7 +228,8 @@ class _Page:
 
 
 def _detect(gray: np.ndarray, dark: np.ndarray, tables: list) -> list[dict]:
-    """OCR word boxes of the page outside the ruled tables: detection runs on the bands that hold ink only."""
+    """OCR word boxes of the page outside the ruled tables: detection runs on the bands that hold ink only, then
+    every box found is recognised from its crop in pieces (``_spans``), all boxes of the page in one batch."""
     rest = gray.copy()
     ink = dark.copy()
     for x0, y0, x1, y1 in tables:
@@ -244,24 +246,64 @@ def _detect(gray: np.ndarray, dark: np.ndarray, tables: list) -> list[dict]:
             start = r
         prev = r
     bands.append((start, prev))
-    words = []
+    boxes = []
     for a, b in bands:
         a, b = max(0, a - 10), min(gray.shape[0], b + 11)
-        result = engine()(_bgr(rest[a:b]), use_cls=False)[0]
-        words += _words(result, a)
-    return words
-
-
-def _words(result, dy: int) -> list[dict]:
+        quads = engine()(_bgr(rest[a:b]), use_cls=False, use_rec=False)[0]
+        for quad in quads or []:
+            xs, ys = [p[0] for p in quad], [p[1] + a for p in quad]
+            x0, y0 = max(0, int(min(xs))), max(0, int(min(ys)))
+            x1, y1 = min(gray.shape[1], int(np.ceil(max(xs)))), min(gray.shape[0], int(np.ceil(max(ys))))
+            if x1 - x0 >= 2 and y1 - y0 >= 2:
+                boxes.append((x0, y0, x1, y1))
+    crops, owner = [], []
+    for k, (x0, y0, x1, y1) in enumerate(boxes):
+        h = y1 - y0
+        m = max(2, h // 4)
+        for c0, c1, gap_w in _spans(ink[y0:y1, x0:x1].any(axis=0), h):
+            crop = rest[y0:y1, x0 + c0 : x0 + c1]
+            lm, rm = (m if c0 else 0), (m if c1 < x1 - x0 else 0)  # white beside a cut, as beside a box's ends
+            if lm or rm:
+                crop = np.pad(crop, ((0, 0), (lm, rm)), constant_values=255)
+            crops.append(_bgr(crop))
+            owner.append((k, gap_w >= 0.4 * h))
+    res, _ = engine().text_rec(crops) if crops else ([], 0.0)
+    parts: list[list[tuple[str, float, bool]]] = [[] for _ in boxes]
+    for (k, spaced), (text, score) in zip(owner, res):
+        parts[k].append((text, float(score), spaced))
     words = []
-    for quad, text, score in result or []:
-        xs, ys = [p[0] for p in quad], [p[1] + dy for p in quad]
-        w = {"x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys), "score": float(score)}
-        w["size"] = max(1.0, (w["bottom"] - w["top"]) * 0.8)
+    for (x0, y0, x1, y1), ps in zip(boxes, parts):
+        text = "".join((" " if spaced and i else "") + t for i, (t, _, spaced) in enumerate(ps))
+        n = [max(1, len(t)) for t, _, _ in ps]
+        score = sum(s * k for (_, s, _), k in zip(ps, n)) / sum(n)  # the mean over characters, as for one crop
+        if score < engine().text_score:  # RapidOCR's own filter of unreadable boxes
+            continue
+        w = {"x0": float(x0), "x1": float(x1), "top": float(y0), "bottom": float(y1), "score": score}
+        w["size"] = max(1.0, (y1 - y0) * 0.8)
         w["text"] = tidy_cjk_spaces(clean_text(text)).strip()
         if w["text"]:
             words.append(w)
     return words
+
+
+def _spans(cols: np.ndarray, h: int) -> list[tuple[int, int, int]]:
+    """A text box split into pieces at most REC_RATIO heights wide, each cut in the middle of the widest blank
+    run of columns in the second half of the piece (between characters): (start, end, width of the blank run
+    before the piece). The recogniser's cost grows faster than a crop's width, so long lines cost less in pieces."""
+    w, limit = len(cols), REC_RATIO * h
+    out, s, before = [], 0, 0
+    while w - s > limit:
+        blank = np.concatenate(([False], ~cols[s + limit // 2 : s + limit], [False]))
+        edges = np.flatnonzero(np.diff(blank.astype(np.int8)))
+        if not edges.size:
+            break
+        starts, ends = edges[0::2], edges[1::2]
+        i = int(np.argmax(ends - starts))
+        cut = s + limit // 2 + int(starts[i] + ends[i]) // 2
+        out.append((s, cut, before))
+        s, before = cut, int(ends[i] - starts[i])
+    out.append((s, w, before))
+    return out
 
 
 def page_items(pno: int, img, dpi: float) -> list[tuple[int, float, object]]:
