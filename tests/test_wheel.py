@@ -74,7 +74,7 @@ def test_wheel_workspace_demo_build_check_ingest(installed, tmp_path):
     _run([xxgk, "demo", "--agencies", "1", "--years", "2021", "--out", "params", "--force"], ws, env)
 
     out = _run([xxgk, "build", "--agency", "yuyao-commerce", "--jobs", "1", "--quiet"], ws / "params", env, 180)
-    assert "1 report(s) selected" in out
+    assert "1 report selected" in out
     report = ws / "build" / "2020" / "yuyao-commerce"
     assert "余姚市商务局" in (report / "report.html").read_text(encoding="utf-8")
     assert (report / "report.pdf").read_bytes().startswith(b"%PDF")

@@ -18,7 +18,7 @@ def test_dask_local_cluster_batch(tmp_path):
     r = xxgk("build", "--params", params, "--out", out, "--notebook", nb, "--formats", "html", "--jobs", 2,
              "--executor", "dask", "--quiet", "--no-site")  # fmt: skip
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "with 2 dask worker(s)" in r.stdout and "2 built, 1 failed" in r.stdout
+    assert "with 2 dask workers" in r.stdout and "2 built, 1 failed" in r.stdout
     assert "c-raise" in r.stderr and "故意失败" in r.stderr
     m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
     assert m["2022/a-ok"]["status"] == m["2022/b-ok"]["status"] == "ok"
