@@ -74,7 +74,7 @@ def test_wheel_workspace_demo_build_check_ingest(installed, tmp_path):
     _run([xxgk, "demo", "--agencies", "1", "--years", "2021", "--out", "params", "--force"], ws, env)
 
     out = _run([xxgk, "build", "--agency", "yuyao-commerce", "--jobs", "1", "--quiet"], ws / "params", env, 180)
-    assert "1 report selected" in out
+    assert "选中 1 份报告" in out  # the workspace says language = "zh"
     report = ws / "build" / "2020" / "yuyao-commerce"
     assert "余姚市商务局" in (report / "report.html").read_text(encoding="utf-8")
     assert (report / "report.pdf").read_bytes().startswith(b"%PDF")
@@ -84,7 +84,7 @@ def test_wheel_workspace_demo_build_check_ingest(installed, tmp_path):
     agencies = {r["agency"] for r in json.loads(checked)["reports"]}
     assert "yuyao-commerce" in agencies and len(agencies) == 2
     listed = _run([xxgk, "list"], ws, env)
-    assert "2020  yuyao-commerce" in listed and "built" in listed
+    assert "2020  yuyao-commerce" in listed and "已生成" in listed
 
     _run([xxgk, "ingest", str(report / "report.html"), "-o", str(tmp_path / "read"), "--agency-id", "yuyao-commerce"],
          ws, env)  # fmt: skip
