@@ -266,7 +266,7 @@ def _words(result, dy: int) -> list[dict]:
 
 def page_items(pno: int, img, dpi: float) -> list[tuple[int, float, object]]:
     """Grids and text lines of one page image, in the PDF reader's item form."""
-    from xxgk.ingest import pdfwords, ruling
+    from xxgk.ingest import pagebreaks, pdfwords, ruling
 
     img, dpi = _to_work_dpi(img, dpi)
     img, _angle = deskew(img)
@@ -274,6 +274,9 @@ def page_items(pno: int, img, dpi: float) -> list[tuple[int, float, object]]:
     dark = ruling.dark_mask(gray)
     gray = np.where((gray < 128) & (dark == 0), 255, gray).astype(np.uint8)  # the specks dropped from the ink
     tables = ruling.find_tables(gray, dpi)
+    ruled, cut = pagebreaks.raster_closed(gray, dpi, [t.box for t in tables])
+    if cut:  # a table cut by a page break: closed where its vertical rules end
+        tables = ruling.find_tables(ruled, dpi)
     out: list[tuple[int, float, object]] = [(pno, t.box[1], _grid(t, gray, dark, pno, dpi)) for t in tables]
     words = _detect(gray, dark, [t.box for t in tables])
     lines = [_line(ln) for ln in pdfwords._lines(words)]
