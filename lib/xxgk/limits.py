@@ -43,6 +43,10 @@ MAX_GRID_CELLS = 100_000  # positions of one table once merged cells are expande
 MAX_DOCUMENT_CELLS = 250_000  # positions of all tables of one document together
 MAX_TABLES = 2000  # tables in one document
 MAX_PDF_PAGES = 500
+MAX_IMAGE_FRAMES = MAX_PDF_PAGES  # pages of a multi-page TIFF
+MAX_PICTURES = 30  # <img> pictures of one web page read through OCR; the rest are left out with a doubt
+MAX_PICTURE_BYTES = 20 * MB  # one picture file, MIME part or data: URI (decoded)
+MAX_PICTURE_PIXELS = 40_000_000  # one picture or image page (an A4 page at 600 dpi is 35 Mpx)
 MAX_JSON_DEPTH = 64
 INGEST_SECONDS = 120.0  # per document, from opening the file to the last table read
 
