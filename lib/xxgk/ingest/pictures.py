@@ -241,8 +241,7 @@ def check_pixels(size: tuple[int, int], path=None) -> None:
     """Refuse a picture (``Refused``) or, with ``path``, an image page (``LimitError``) over MAX_PICTURE_PIXELS."""
     w, h = size
     if w * h > limits.MAX_PICTURE_PIXELS:
-        found = f"{w}×{h} = {w * h / 1e6:.0f} Mpx"
-        cap = f"{limits.MAX_PICTURE_PIXELS / 1e6:.0f} Mpx"
+        found, cap = f"{w}×{h} = {w * h:,} pixels", f"{limits.MAX_PICTURE_PIXELS:,} pixels"
         if path is not None:
             raise limits.LimitError(path, "an image page is", found, cap, "MAX_PICTURE_PIXELS")
         raise Refused(f"{found} (limit {cap}: MAX_PICTURE_PIXELS)")
