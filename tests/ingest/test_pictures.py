@@ -158,3 +158,26 @@ def test_scanned_table_over_a_page_break_without_header(printed, tmp_path):
     assert rows(got.report, "t3") == rows(truth, "t3")
     right, flagged, wrong, ids = scans.score(got.report, truth, ("t3",))
     assert (right, flagged, wrong) == (175, 0, 0), ids
+
+
+def test_multi_page_tiff_every_page_read(printed, tmp_path):
+    p1, p3, p4 = scans.rasterise(printed["plain"], DPI, [1, 3, 4])
+    tif = tmp_path / "report.tif"
+    scans.title_band(p1).save(tif, save_all=True, append_images=[p3, p4], dpi=(DPI, DPI), compression="tiff_lzw")
+    got = ingest_file(tif)
+    assert (got.report.agency.name, got.report.year) == (printed["report"].agency.name, 2021)
+    right, flagged, wrong, ids = scans.score(got.report, printed["report"], ("t3", "t4"))
+    assert (wrong, right + flagged) == (0, 190) and right >= 185, ids
+    assert got.report.provenance["t4.review.total"].source.startswith("page 3, box (")
+
+
+@pytest.mark.parametrize(("quality", "declared"), [(90, DPI), (60, 72)])
+def test_jpeg_title_and_tables(printed, tmp_path, quality, declared):
+    """A JPEG often declares 72 dpi whatever it holds (the JFIF default): the size of its characters decides;
+    believed, the page was read 2.8 times too large and its title lines lost (「cannot tell the report year」)."""
+    p1, p4 = scans.rasterise(printed["plain"], DPI, [1, 4])
+    jpg = tmp_path / "report.jpg"
+    scans.stacked([scans.title_band(p1), p4]).save(jpg, quality=quality, dpi=(declared, declared))
+    got = ingest_file(jpg)
+    assert (got.report.agency.name, got.report.year) == (printed["report"].agency.name, 2021)
+    assert rows(got.report, "t4") == rows(printed["report"], "t4")

@@ -73,16 +73,18 @@ def image_pages(path: str | Path) -> list[tuple[int, object, float]]:
     """(page number, greyscale PIL image, dpi) of an image file (every frame of a multi-page TIFF)."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
+    from xxgk.ingest import pictures
+
     try:
         im = Image.open(str(path))
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise IngestError(path, f"not a readable image ({exc})") from exc
     out = []
     with im:
         for i, frame in enumerate(ImageSequence.Iterator(im), 1):
+            pictures.check_frame(path, i, frame.size)  # MAX_IMAGE_FRAMES, MAX_PICTURE_PIXELS
             g = frame.convert("L")
-            dpi = (frame.info.get("dpi") or (0, 0))[0] or g.width / 8.27  # no resolution given: an A4 page wide
-            out.append((i, g, float(dpi)))
+            out.append((i, g, pictures.page_dpi(g, (frame.info.get("dpi") or (0, 0))[0])))
     return out
 
 
@@ -247,6 +249,7 @@ def _detect(gray: np.ndarray, dark: np.ndarray, tables: list) -> list[dict]:
     words = []
     for a, b in bands:
         a, b = max(0, a - 10), min(gray.shape[0], b + 11)
+        b = max(b, min(gray.shape[0], a + gray.shape[1] // 40))  # never resized by the detector to 0 px high
         result = engine()(_bgr(rest[a:b]), use_cls=False)[0]
         words += _words(result, a)
     return words

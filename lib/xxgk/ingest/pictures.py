@@ -247,6 +247,25 @@ def check_pixels(size: tuple[int, int], path=None) -> None:
         raise Refused(f"{found} (limit {cap}: MAX_PICTURE_PIXELS)")
 
 
+def check_frame(path, n: int, size: tuple[int, int]) -> None:
+    """Refuse an image file past ``MAX_IMAGE_FRAMES`` pages or with a page over ``MAX_PICTURE_PIXELS``."""
+    if n > limits.MAX_IMAGE_FRAMES:
+        raise limits.LimitError(path, "the image has more than", f"{limits.MAX_IMAGE_FRAMES} pages",
+                                str(limits.MAX_IMAGE_FRAMES), "MAX_IMAGE_FRAMES")  # fmt: skip
+    check_pixels(size, path)
+
+
+def page_dpi(gray, declared: float | None) -> float:
+    """The resolution to read an image page at: the one it declares, else an A4 page's width, when the size of
+    its characters agrees (within a factor 1.8); else the one its characters give. A JPEG or screenshot often
+    declares 72 dpi whatever it holds: believed, a 150 dpi scan would be read 2.8 times too large."""
+    est = estimate_dpi(np.asarray(gray))
+    for dpi in (declared, gray.width / 8.27):
+        if dpi and est / 1.8 <= dpi <= est * 1.8:
+            return float(dpi)
+    return est
+
+
 def estimate_dpi(gray: np.ndarray) -> float:
     """A resolution for a picture that states none: from the height of its characters (the tall ones are about
     1/7 inch at the type size of a report's tables), so OCR sees the text at its working size."""
