@@ -171,13 +171,26 @@ def test_multi_page_tiff_every_page_read(printed, tmp_path):
     assert got.report.provenance["t4.review.total"].source.startswith("page 3, box (")
 
 
-@pytest.mark.parametrize(("quality", "declared"), [(90, DPI), (60, 72)])
-def test_jpeg_title_and_tables(printed, tmp_path, quality, declared):
+@pytest.mark.parametrize(("quality", "declared", "turn"), [(90, DPI, 0), (60, 72, 0), (90, DPI, 270)])
+def test_jpeg_title_and_tables(printed, tmp_path, quality, declared, turn):
     """A JPEG often declares 72 dpi whatever it holds (the JFIF default): the size of its characters decides;
     believed, the page was read 2.8 times too large and its title lines lost (「cannot tell the report year」)."""
     p1, p4 = scans.rasterise(printed["plain"], DPI, [1, 4])
     jpg = tmp_path / "report.jpg"
-    scans.stacked([scans.title_band(p1), p4]).save(jpg, quality=quality, dpi=(declared, declared))
+    page = scans.stacked([scans.title_band(p1), p4]).rotate(turn, expand=True, fillcolor=255)
+    page.save(jpg, quality=quality, dpi=(declared, declared))
     got = ingest_file(jpg)
+    assert [d for d in got.doubts if d.startswith("page 1:")] == (
+        [f"page 1: its text ran at {360 - turn}°; read turned upright"] if turn else [])
     assert (got.report.agency.name, got.report.year) == (printed["report"].agency.name, 2021)
     assert rows(got.report, "t4") == rows(printed["report"], "t4")
+
+
+def test_scanned_pages_turned_sideways_and_upside_down(printed, tmp_path):
+    p1, p3, p4 = scans.rasterise(printed["plain"], DPI, [1, 3, 4])
+    imgs = [scans.title_band(p1), p3.rotate(90, expand=True, fillcolor=255), p4.rotate(180, fillcolor=255)]
+    got = ingest_file(scans.image_pdf(imgs, DPI, tmp_path / "turned.pdf"))
+    assert [d for d in got.doubts if d.startswith("page ")] == [
+        "page 2: its text ran at 270°; read turned upright", "page 3: its text ran at 180°; read turned upright"]
+    right, flagged, wrong, ids = scans.score(got.report, printed["report"], ("t3", "t4"))
+    assert (wrong, right + flagged) == (0, 190) and right >= 185, ids

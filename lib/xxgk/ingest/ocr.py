@@ -318,10 +318,16 @@ def read_pages(path: str | Path, pages: list[tuple[int, object, float]], kind: s
     """OCR page images into a SourceDoc like the PDF reader's."""
     from xxgk.ingest.pdf import _drop_running, _paragraphs
 
+    from xxgk.ingest.orient import upright
+
     items: list[tuple[int, float, object]] = []
+    notes = []
     for pno, img, dpi in pages:
+        img, turn = upright(img)  # a page scanned sideways or upside down
+        if turn:
+            notes.append(f"page {pno}: its text ran at {turn}°; read turned upright")
         items.extend(page_items(pno, img, dpi))
-    doc = SourceDoc(path=str(path), kind=kind)
+    doc = SourceDoc(path=str(path), kind=kind, notes=notes)
     doc.blocks = _paragraphs(_drop_running(items, len(pages)))
     return doc
 
