@@ -120,7 +120,7 @@ def picture_page(report_html: str, pictures: list[tuple[str, object]], folder: P
                 name = f"{sub}/{tid}-{k}.png"
                 pic.save(folder / name)
                 imgs.append(f'<img src="{name}" alt="{tid}">')
-        html = re.sub(rf'<table class="official {tid}".*?</table>', lambda m: "<p>" + "".join(imgs) + "</p>", html,
+        html = re.sub(rf'<table class="official {tid}".*?</table>', "<p>" + "".join(imgs).replace("\\", "\\\\") + "</p>", html,
                       count=1, flags=re.S)  # fmt: skip
     page = folder / "report.html"
     page.write_text(html, encoding="utf-8")

@@ -94,8 +94,7 @@ def web_archive_html(path: str | Path) -> tuple[str, str | None, dict[str, bytes
     part = parts[0]
     payload = part.get_payload(decode=True) or b""
     charset = part.get_content_charset()
-    from xxgk.ingest.text import decode
-
     from xxgk.ingest.pictures import archive_parts
+    from xxgk.ingest.text import decode
 
     return decode(payload, charset, path), charset, archive_parts(msg)

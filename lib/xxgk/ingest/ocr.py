@@ -316,9 +316,8 @@ def _confidences(g: Grid, words: list[dict], pno: int) -> None:
 
 def read_pages(path: str | Path, pages: list[tuple[int, object, float]], kind: str = "ocr") -> SourceDoc:
     """OCR page images into a SourceDoc like the PDF reader's."""
-    from xxgk.ingest.pdf import _drop_running, _paragraphs
-
     from xxgk.ingest.orient import upright
+    from xxgk.ingest.pdf import _drop_running, _paragraphs
 
     items: list[tuple[int, float, object]] = []
     notes = []
