@@ -76,3 +76,73 @@ def score(report, truth, tables=TABLES) -> tuple[int, int, int, list[str]]:
         else:
             wrong.append(cid)
     return right, flagged, len(wrong), wrong
+
+
+def table_pictures(pdf: str | Path, dpi: int) -> list[tuple[str, object]]:
+    """(table id, picture) of every official table piece on the PDF's pages, cropped from the page rasterised
+    with pdftoppm at ``dpi`` (a piece continued from the previous page belongs to the previous table)."""
+    import pdfplumber
+
+    from xxgk.ingest.pdf import _not_background, _tables
+
+    out: list[tuple[str, object]] = []
+    with pdfplumber.open(str(pdf)) as doc:
+        for pno, page in enumerate(doc.pages, 1):
+            boxes = [t.bbox for t in _tables(page.filter(_not_background))]
+            if not boxes:
+                continue
+            (img,) = rasterise(pdf, dpi, [pno])
+            for x0, top, x1, bottom in boxes:
+                text = "".join((page.within_bbox((x0, top, x1, bottom)).extract_text() or "").split())
+                kind = ("t2" if "第二十条" in text else "t3" if "本年新收" in text or "申请人情况" in text
+                        else "t4" if "行政复议" in text else None)  # fmt: skip
+                if kind is None and top < 0.2 * page.height and out:
+                    kind = out[-1][0]  # continued from the page before
+                if kind is None:
+                    continue  # a local table
+                s, m = dpi / 72, 6
+                box = (round(x0 * s) - m, round(top * s) - m, round(x1 * s) + m, round(bottom * s) + m)
+                out.append((kind, img.crop(box)))
+    return out
+
+
+def picture_page(report_html: str, pictures: list[tuple[str, object]], folder: Path, sub: str = "files") -> Path:
+    """The report's web page with each official table replaced by its pictures, saved in ``folder/sub`` as PNG
+    and referenced by a relative ``src``; returns the page's path."""
+    import re
+
+    (folder / sub).mkdir(parents=True, exist_ok=True)
+    html = report_html
+    for tid in TABLES:
+        imgs = []
+        for k, (kind, pic) in enumerate(pictures):
+            if kind == tid:
+                name = f"{sub}/{tid}-{k}.png"
+                pic.save(folder / name)
+                imgs.append(f'<img src="{name}" alt="{tid}">')
+        html = re.sub(rf'<table class="official {tid}".*?</table>', "<p>" + "".join(imgs).replace("\\", "\\\\") + "</p>", html,
+                      count=1, flags=re.S)  # fmt: skip
+    page = folder / "report.html"
+    page.write_text(html, encoding="utf-8")
+    return page
+
+
+def web_archive(page: Path, out: Path) -> Path:
+    """The page and its pictures as a saved web archive (.mht, MIME multipart/related with Content-Location)."""
+    import re
+    from email.mime.image import MIMEImage
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    base = "http://www.example.gov.cn/xxgk/"
+    msg = MIMEMultipart("related", type="text/html")
+    html = page.read_text(encoding="utf-8")
+    part = MIMEText(html, "html", "utf-8")
+    part["Content-Location"] = base + page.name
+    msg.attach(part)
+    for src in re.findall(r'<img src="([^"]+)"', html):
+        img = MIMEImage((page.parent / src).read_bytes(), "png")
+        img["Content-Location"] = base + src
+        msg.attach(img)
+    out.write_bytes(msg.as_bytes())
+    return out

@@ -77,8 +77,9 @@ def converted(path: str | Path, target: str):
         yield out
 
 
-def web_archive_html(path: str | Path) -> tuple[str, str | None]:
-    """The HTML part of a saved web archive (.mht / .mhtml) as text, and its charset."""
+def web_archive_html(path: str | Path) -> tuple[str, str | None, dict[str, bytes]]:
+    """The HTML part of a saved web archive (.mht / .mhtml) as text, its charset, and the other parts (the
+    page's pictures) by Content-Location and ``cid:`` Content-ID."""
     path = Path(path)
     limits.check_size(path, "convert", hint=_(TOO_BIG_HINT))
     data = path.read_bytes()
@@ -92,6 +93,7 @@ def web_archive_html(path: str | Path) -> tuple[str, str | None]:
     part = parts[0]
     payload = part.get_payload(decode=True) or b""
     charset = part.get_content_charset()
+    from xxgk.ingest.pictures import archive_parts
     from xxgk.ingest.text import decode
 
-    return decode(payload, charset, path), charset
+    return decode(payload, charset, path), charset, archive_parts(msg)

@@ -11,10 +11,10 @@ from lxml import etree
 
 from xxgk import limits
 from xxgk.i18n import _
+from xxgk.ingest import pictures
 from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, clean_text
 from xxgk.ingest.text import decode
 
-_DATA_URI = re.compile(r"data:[^\s\"'<>()]{256,}", re.I)  # inline images: never text of the report
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 SKIP = {"script", "style", "noscript", "iframe", "nav", "footer", "form", "select", "button", "head", "template",
         "svg", "aside", "object", "embed", "input", "textarea", "map"}  # fmt: skip
@@ -24,21 +24,22 @@ _CHROME = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|header|breadcrumb|crumb
                      r"copyright|topbar|bottom)([\s_-]|$)", re.I)  # fmt: skip
 
 
-def read_html(path: str | Path) -> SourceDoc:
-    """Read an HTML page into a SourceDoc."""
+def read_html(path: str | Path, ocr: str = "auto") -> SourceDoc:
+    """Read an HTML page into a SourceDoc (its pictures beside it through OCR, see ``pictures``)."""
     limits.check_size(path, "html")
     data = Path(path).read_bytes()
     m = _META_CHARSET.search(data[:4096])
     text = decode(data, m.group(1).decode("ascii") if m else None, path)
-    return parse_html(text, str(path))
+    return parse_html(text, str(path), ocr, pictures.Resources(folder=Path(path).parent))
 
 
-def parse_html(text: str, path: str = "<html>") -> SourceDoc:
-    """Parse HTML text into a SourceDoc."""
+def parse_html(text: str, path: str = "<html>", ocr: str = "auto", resources=None) -> SourceDoc:
+    """Parse HTML text into a SourceDoc; ``<img>`` tables are read from ``resources`` (a ``pictures.Resources``:
+    the page's folder or web archive; inline data: pictures always) with OCR mode ``ocr``."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if not text.strip():
         raise IngestError(path, _("empty HTML page"))
-    text = _DATA_URI.sub("data:,", text)
+    text, inline = pictures.extract_data_uris(text)
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limits.MAX_HTML_BYTES:
         raise limits.LimitError(path, _("the HTML page (inline data: URIs dropped) is"), limits.size_text(size),
@@ -55,6 +56,9 @@ def parse_html(text: str, path: str = "<html>") -> SourceDoc:
         doc.title = t.text_content().strip()
     body = root.find("body")
     _Walker(doc).walk(body if body is not None else root, "body")
+    res = resources or pictures.Resources()
+    res.inline = inline
+    pictures.resolve(doc, res, ocr)
     return doc
 
 
@@ -118,6 +122,12 @@ class _Walker:
             cpath = f"{path}/{ctag}[{counts[ctag]}]"
             if ctag == "br":
                 self.add("\n", path)
+            elif ctag == "img" or (ctag in INLINE and child.find(".//img") is not None and not _has_block(child)):
+                self.add(_inline_text(child), cpath)
+                self.flush()
+                for k, img in enumerate([child] if ctag == "img" else child.iter("img"), 1):
+                    ipath = cpath if ctag == "img" else f"{cpath}//img[{k}]"
+                    self.doc.blocks.append(pictures.Picture((img.get("src") or "").strip(), ipath))
             elif ctag in INLINE and not _has_block(child):
                 self.add(_inline_text(child), cpath)
             else:
@@ -134,6 +144,8 @@ class _Walker:
         if el.find(".//table") is not None:
             return True
         cells = el.xpath(".//td|.//th")
+        if el.find(".//img") is not None and not re.search(r"\d", el.text_content()):
+            return True  # a frame around pictures (of the tables)
         return len(cells) <= 2 and len(el.text_content()) > 200
 
 

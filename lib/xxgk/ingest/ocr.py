@@ -74,16 +74,18 @@ def image_pages(path: str | Path) -> list[tuple[int, object, float]]:
     """(page number, greyscale PIL image, dpi) of an image file (every frame of a multi-page TIFF)."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
+    from xxgk.ingest import pictures
+
     try:
         im = Image.open(str(path))
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise IngestError(path, f"not a readable image ({exc})") from exc
     out = []
     with im:
         for i, frame in enumerate(ImageSequence.Iterator(im), 1):
+            pictures.check_frame(path, i, frame.size)  # MAX_IMAGE_FRAMES, MAX_PICTURE_PIXELS
             g = frame.convert("L")
-            dpi = (frame.info.get("dpi") or (0, 0))[0] or g.width / 8.27  # no resolution given: an A4 page wide
-            out.append((i, g, float(dpi)))
+            out.append((i, g, pictures.page_dpi(g, (frame.info.get("dpi") or (0, 0))[0])))
     return out
 
 
@@ -249,6 +251,7 @@ def _detect(gray: np.ndarray, dark: np.ndarray, tables: list) -> list[dict]:
     boxes = []
     for a, b in bands:
         a, b = max(0, a - 10), min(gray.shape[0], b + 11)
+        b = max(b, min(gray.shape[0], a + gray.shape[1] // 40))  # never resized by the detector to 0 px high
         quads = engine()(_bgr(rest[a:b]), use_cls=False, use_rec=False)[0]
         for quad in quads or []:
             xs, ys = [p[0] for p in quad], [p[1] + a for p in quad]
@@ -308,7 +311,7 @@ def _spans(cols: np.ndarray, h: int) -> list[tuple[int, int, int]]:
 
 def page_items(pno: int, img, dpi: float) -> list[tuple[int, float, object]]:
     """Grids and text lines of one page image, in the PDF reader's item form."""
-    from xxgk.ingest import pdfwords, ruling
+    from xxgk.ingest import pagebreaks, pdfwords, ruling
 
     img, dpi = _to_work_dpi(img, dpi)
     img, _angle = deskew(img)
@@ -316,6 +319,9 @@ def page_items(pno: int, img, dpi: float) -> list[tuple[int, float, object]]:
     dark = ruling.dark_mask(gray)
     gray = np.where((gray < 128) & (dark == 0), 255, gray).astype(np.uint8)  # the specks dropped from the ink
     tables = ruling.find_tables(gray, dpi)
+    ruled, cut = pagebreaks.raster_closed(gray, dpi, [t.box for t in tables])
+    if cut:  # a table cut by a page break: closed where its vertical rules end
+        tables = ruling.find_tables(ruled, dpi)
     out: list[tuple[int, float, object]] = [(pno, t.box[1], _grid(t, gray, dark, pno, dpi)) for t in tables]
     words = _detect(gray, dark, [t.box for t in tables])
     lines = [_line(ln) for ln in pdfwords._lines(words)]
@@ -352,12 +358,17 @@ def _confidences(g: Grid, words: list[dict], pno: int) -> None:
 
 def read_pages(path: str | Path, pages: list[tuple[int, object, float]], kind: str = "ocr") -> SourceDoc:
     """OCR page images into a SourceDoc like the PDF reader's."""
+    from xxgk.ingest.orient import upright
     from xxgk.ingest.pdf import _drop_running, _paragraphs
 
     items: list[tuple[int, float, object]] = []
+    notes = []
     for pno, img, dpi in pages:
+        img, turn = upright(img)  # a page scanned sideways or upside down
+        if turn:
+            notes.append(f"page {pno}: its text ran at {turn}°; read turned upright")
         items.extend(page_items(pno, img, dpi))
-    doc = SourceDoc(path=str(path), kind=kind)
+    doc = SourceDoc(path=str(path), kind=kind, notes=notes)
     doc.blocks = _paragraphs(_drop_running(items, len(pages)))
     return doc
 

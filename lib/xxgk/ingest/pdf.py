@@ -156,19 +156,15 @@ def _page_items(page, pno: int, rules: bool = True) -> list[tuple[int, float, ob
 
 
 def _tables(page) -> list:
-    """The ruled tables of a page. A table continued from the previous page often has no rule above its first
-    row (the break cut it): where the table's vertical rules run on above its top, close it there."""
+    """The ruled tables of a page, each closed where a page break cut its top or bottom rule (``pagebreaks``)."""
+    from xxgk.ingest import pagebreaks
+
     tables = page.find_tables()
-    tops = []
-    for t in tables:
-        x0, top, x1, _ = t.bbox
-        above = [e["top"] for e in page.edges if e["orientation"] == "v" and x0 - 1 <= e["x0"] <= x1 + 1
-                 and e["top"] < top - 2 and e["bottom"] >= top - 1]  # fmt: skip
-        if len(above) >= 2:
-            tops.append(min(above))
-    if not tops:
+    rules = pagebreaks.pdf_rules(page)
+    cuts = [y for t in tables for y in pagebreaks.open_edges(t.bbox, rules) if y is not None]
+    if not cuts:
         return tables
-    return page.find_tables({"explicit_horizontal_lines": tops})
+    return page.find_tables({"explicit_horizontal_lines": cuts})
 
 
 def _not_background(obj) -> bool:

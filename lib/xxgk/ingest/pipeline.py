@@ -52,7 +52,7 @@ def read_source(path: str | Path, ocr: str = "auto") -> SourceDoc:
     if kind == "html":
         from xxgk.ingest.html import read_html
 
-        return read_html(path)
+        return read_html(path, ocr)
     if kind == "docx":
         from xxgk.ingest.docx import read_docx
 
@@ -70,8 +70,10 @@ def read_source(path: str | Path, ocr: str = "auto") -> SourceDoc:
     target = convert.target_of(path)
     if target == "html":
         from xxgk.ingest.html import parse_html
+        from xxgk.ingest.pictures import Resources
 
-        doc = parse_html(convert.web_archive_html(path)[0], str(path))
+        html, _charset, parts = convert.web_archive_html(path)
+        doc = parse_html(html, str(path), ocr, Resources(parts=parts))
         doc.kind = "mht"
         return doc
     if target == "docx":
@@ -144,8 +146,8 @@ def ingest_doc(doc: SourceDoc, year: int | None = None, agency_id: str | None = 
     _narrative(report, layout, fmt, doubts)
     limits.tick("reading the tables")
     _tables(report, doc, layout, fmt, doubts)
-    if doc.kind == "ocr":
-        from xxgk.ingest.ocrcheck import confirm
+    if doc.kind == "ocr" or any(isinstance(b, Grid) and b.source.endswith("(OCR)") for b in doc.blocks):
+        from xxgk.ingest.ocrcheck import confirm  # a scan, or a web page whose tables are pictures
 
         doubts.extend(confirm(report, fmt))
     limits.tick("the signature")
