@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, clean_text, tidy_cjk_spaces
 
 IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -41,7 +42,7 @@ def engine():
     try:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:
-        raise OcrUnavailable(f"OCR is not installed; {INSTALL}") from exc
+        raise OcrUnavailable(_("OCR is not installed; {install}").format(install=INSTALL)) from exc
     # rec_img_shape: pad short crops (a cell's "0") to 160 px, not 320 — half the recogniser's work
     return RapidOCR(intra_op_num_threads=2, inter_op_num_threads=1, use_cls=False, det_limit_type="max",
                     det_limit_side_len=1600, max_side_len=2400, rec_img_shape=[3, 48, 160],
@@ -55,7 +56,7 @@ def pdf_pages(path: str | Path, pages: list[int] | None = None) -> list[tuple[in
     try:
         pdf = pdfium.PdfDocument(str(path))
     except Exception as exc:  # pdfium raises its own error types for damaged files
-        raise IngestError(path, f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+        raise IngestError(path, _("not a readable PDF ({kind}: {exc})").format(kind=exc.__class__.__name__, exc=exc)) from exc
     out = []
     try:
         for i in range(len(pdf)):
@@ -79,7 +80,7 @@ def image_pages(path: str | Path) -> list[tuple[int, object, float]]:
     try:
         im = Image.open(str(path))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise IngestError(path, f"not a readable image ({exc})") from exc
+        raise IngestError(path, _("not a readable image ({exc})").format(exc=exc)) from exc
     out = []
     with im:
         for i, frame in enumerate(ImageSequence.Iterator(im), 1):
@@ -173,7 +174,7 @@ def _recognise(gray: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list
         crop = np.full((y1 - y0 + 2 * m, x1 - x0 + 2 * m), 255, dtype=np.uint8)
         crop[m : m + y1 - y0, m : m + x1 - x0] = gray[y0:y1, x0:x1]
         crops.append(_bgr(crop))
-    res, _ = engine().text_rec(crops)
+    res, _elapsed = engine().text_rec(crops)
     return [(t, float(s)) for t, s in res]
 
 
@@ -270,7 +271,7 @@ def _detect(gray: np.ndarray, dark: np.ndarray, tables: list) -> list[dict]:
                 crop = np.pad(crop, ((0, 0), (lm, rm)), constant_values=255)
             crops.append(_bgr(crop))
             owner.append((k, gap_w >= 0.4 * h))
-    res, _ = engine().text_rec(crops) if crops else ([], 0.0)
+    res, _elapsed = engine().text_rec(crops) if crops else ([], 0.0)
     parts: list[list[tuple[str, float, bool]]] = [[] for _ in boxes]
     for (k, spaced), (text, score) in zip(owner, res):
         parts[k].append((text, float(score), spaced))
@@ -366,7 +367,7 @@ def read_pages(path: str | Path, pages: list[tuple[int, object, float]], kind: s
     for pno, img, dpi in pages:
         img, turn = upright(img)  # a page scanned sideways or upside down
         if turn:
-            notes.append(f"page {pno}: its text ran at {turn}°; read turned upright")
+            notes.append(_("page {page}: its text ran at {turn}°; read turned upright").format(page=pno, turn=turn))
         items.extend(page_items(pno, img, dpi))
     doc = SourceDoc(path=str(path), kind=kind, notes=notes)
     doc.blocks = _paragraphs(_drop_running(items, len(pages)))
@@ -376,11 +377,11 @@ def read_pages(path: str | Path, pages: list[tuple[int, object, float]], kind: s
 def read_scanned(path: str | Path, pages: list[int] | None = None) -> SourceDoc:
     """OCR a PDF without a text layer, or an image file."""
     if not available():
-        raise IngestError(path, f"the file has no text layer and needs OCR, which is not installed; {INSTALL}")
+        raise IngestError(path, _("the file has no text layer and needs OCR, which is not installed; {install}").format(install=INSTALL))
     imgs = image_pages(path) if Path(path).suffix.lower() in IMAGES else pdf_pages(path, pages)
     doc = read_pages(path, imgs)
     if not doc.all_text().strip():
         if Path(path).suffix.lower() in IMAGES:
-            raise IngestError(path, "OCR found no text in the image")
-        raise IngestError(path, "the PDF has no text layer and OCR found no text on its page(s)")
+            raise IngestError(path, _("OCR found no text in the image"))
+        raise IngestError(path, _("the PDF has no text layer and OCR found no text on its page(s)"))
     return doc

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from xxgk import limits
 from xxgk.errors import UserError
+from xxgk.i18n import _
 from xxgk.ingest.source import GCell, Grid, IngestError, SourceDoc, TextBlock, clean_text, tidy_cjk_spaces
 
 _PAGE_NO = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*(?:共\s*)?\d{1,3}\s*页?)?[-—–\s]*$")
@@ -22,14 +23,14 @@ def read_pdf(path: str | Path, rules: bool = True, ocr: str = "auto") -> SourceD
     import pdfplumber
 
     if limits.check_size(path, "pdf") == 0:
-        raise IngestError(path, "cannot read the file as .pdf: the file is empty")
+        raise IngestError(path, _("cannot read the file as .pdf: the file is empty"))
     try:
         pdf = pdfplumber.open(str(path))
     except Exception as exc:  # pdfminer raises many unrelated types for damaged files
         if exc.__class__.__name__ == "PDFPasswordIncorrect" or "password" in str(exc).lower():
-            raise IngestError(path, "cannot read the file as .pdf: it is encrypted (password protected); "
-                              "save an unprotected copy first") from None  # fmt: skip
-        raise IngestError(path, f"not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+            raise IngestError(path, _("cannot read the file as .pdf: it is encrypted (password protected); "
+                                "save an unprotected copy first")) from None  # fmt: skip
+        raise IngestError(path, _("not a readable PDF ({kind}: {exc})").format(kind=exc.__class__.__name__, exc=exc)) from exc
     doc = SourceDoc(path=str(path), kind="pdf")
     try:
         _check_pages(path, _declared_pages(pdf))
@@ -43,7 +44,7 @@ def read_pdf(path: str | Path, rules: bool = True, ocr: str = "auto") -> SourceD
             _check_pages(path, len(pages))
             scanned = ocr == "always" or not any(p.chars for p in pages)
             if scanned and ocr == "never":
-                raise IngestError(path, "the PDF has no text layer (a scanned document?); read it with --ocr auto")
+                raise IngestError(path, _("the PDF has no text layer (a scanned document?); read it with --ocr auto"))
             if scanned:
                 pages = []
             items: list[tuple[int, float, object]] = []
@@ -53,7 +54,7 @@ def read_pdf(path: str | Path, rules: bool = True, ocr: str = "auto") -> SourceD
         except UserError:
             raise
         except Exception as exc:
-            raise IngestError(path, f"cannot read the PDF ({exc.__class__.__name__}: {exc})") from exc
+            raise IngestError(path, _("cannot read the PDF ({kind}: {exc})").format(kind=exc.__class__.__name__, exc=exc)) from exc
     if scanned:
         from xxgk.ingest.ocr import read_scanned
 
@@ -112,7 +113,7 @@ def _declared_pages(pdf) -> int:
 
 def _check_pages(path, n: int) -> None:
     if n > limits.MAX_PDF_PAGES:
-        raise limits.LimitError(path, "the PDF has", f"{n} pages", str(limits.MAX_PDF_PAGES), "MAX_PDF_PAGES")
+        raise limits.LimitError(path, _("the PDF has"), _("{n} pages").format(n=n), str(limits.MAX_PDF_PAGES), "MAX_PDF_PAGES")
 
 
 def _drop_running(items: list[tuple[int, float, object]], n_pages: int) -> list[tuple[int, float, object]]:

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 
 from xxgk import limits
+from xxgk.i18n import _
 from xxgk.ingest.source import GCell, Grid, SourceDoc, TextBlock
 
 MIN_SIDE = 60  # pictures smaller than this on a side are icons, bullets and spacers: never a table
@@ -52,11 +53,11 @@ class Resources:
         if src.startswith(_DATA_KEY):
             data = self.inline.get(src)
             if data is None:
-                raise Refused(f"its data: URI is over {limits.size_text(limits.MAX_PICTURE_BYTES)} "
-                              "(MAX_PICTURE_BYTES) or not base64")  # fmt: skip
+                raise Refused(_("its data: URI is over {size} (MAX_PICTURE_BYTES) or not base64").format(
+                    size=limits.size_text(limits.MAX_PICTURE_BYTES)))  # fmt: skip
             return data
         if src.lower().startswith("data:"):
-            raise Refused("a data: URI that holds no picture")
+            raise Refused(_("a data: URI that holds no picture"))
         for key in (src, unquote(src), src.removeprefix("cid:"), f"cid:{src.removeprefix('cid:')}"):
             if key in self.parts:
                 return self.parts[key]
@@ -64,9 +65,9 @@ class Resources:
             return hit
         parts = urlsplit(src)
         if parts.scheme or src.startswith("//"):
-            raise Refused("a web address; pictures are never fetched, save the page with its pictures")
+            raise Refused(_("a web address; pictures are never fetched, save the page with its pictures"))
         if self.folder is None:
-            raise Refused("not inside the web archive" if self.parts else "the page's folder is not known")
+            raise Refused(_("not inside the web archive") if self.parts else _("the page's folder is not known"))
         return _from_folder(self.folder, unquote(parts.path))
 
 
@@ -79,17 +80,17 @@ def _by_name(parts: dict[str, bytes], src: str) -> bytes | None:
 
 def _from_folder(folder: Path, rel: str) -> bytes:
     if not rel or rel.startswith("/") or re.match(r"^[A-Za-z]:", rel) or "\\" in rel:
-        raise Refused("an absolute path; only pictures inside the page's folder are read")
+        raise Refused(_("an absolute path; only pictures inside the page's folder are read"))
     norm = os.path.normpath(rel)
     if norm == ".." or norm.startswith("../"):
-        raise Refused("outside the page's folder")
+        raise Refused(_("outside the page's folder"))
     p = folder
     for part in Path(norm).parts:
         p = p / part
         if p.is_symlink():
-            raise Refused("a symbolic link; only plain files inside the page's folder are read")
+            raise Refused(_("a symbolic link; only plain files inside the page's folder are read"))
     if not p.is_file():
-        raise Refused("no such file beside the page")
+        raise Refused(_("no such file beside the page"))
     size = p.stat().st_size
     if size > limits.MAX_PICTURE_BYTES:
         raise Refused(f"{limits.size_text(size)} (limit {limits.size_text(limits.MAX_PICTURE_BYTES)}: MAX_PICTURE_BYTES)")
@@ -147,14 +148,14 @@ def resolve(doc: SourceDoc, res: Resources, ocr_mode: str = "auto") -> None:
 
     reason = None
     if ocr_mode == "never":
-        reason = "--ocr never was given"
+        reason = _("--ocr never was given")
     elif ocr_mode == "auto" and _has_own_tables(doc):
         doc.blocks = [b for b in doc.blocks if not isinstance(b, Picture)]
         return
     elif not ocr.available():
-        reason = f"reading pictures needs OCR, which is not installed; {ocr.INSTALL}"
+        reason = _("reading pictures needs OCR, which is not installed; {install}").format(install=ocr.INSTALL)
     if reason:
-        doc.notes.append(f"{len(marks)} picture(s) of the page not read: {reason}")
+        doc.notes.append(_("{n} picture(s) of the page not read: {reason}").format(n=len(marks), reason=reason))
         doc.blocks = [b for b in doc.blocks if not isinstance(b, Picture)]
         return
     out: list = []
@@ -170,8 +171,8 @@ def resolve(doc: SourceDoc, res: Resources, ocr_mode: str = "auto") -> None:
             read += 1
             out.extend(blocks)
     if len(marks) > limits.MAX_PICTURES and read >= limits.MAX_PICTURES:
-        doc.notes.append(f"the page has {len(marks)} pictures; only the first {limits.MAX_PICTURES} were read "
-                         "(limit MAX_PICTURES)")  # fmt: skip
+        doc.notes.append(_("the page has {n} pictures; only the first {limit} were read (limit MAX_PICTURES)").format(
+            n=len(marks), limit=limits.MAX_PICTURES))  # fmt: skip
     doc.blocks = out
 
 
@@ -185,13 +186,14 @@ def _read_one(doc: SourceDoc, res: Resources, pic: Picture) -> list | None:
     try:
         gray = load_picture(res.load(pic.src))
     except Refused as why:
-        doc.notes.append(f"picture 「{name[:120]}」 ({pic.source}) not read: {why}")
+        doc.notes.append(_("picture 「{name}」 ({source}) not read: {why}").format(name=name[:120], source=pic.source, why=why))
         return []
     if min(gray.size) < MIN_SIDE:
         return None
     items = ocr.page_items(1, gray, estimate_dpi(np.asarray(gray)))
     if not any(isinstance(it, Grid) for _, _, it in items):
-        doc.notes.append(f"picture 「{name[:120]}」 ({pic.source}): OCR found no table in it; its text is left out")
+        doc.notes.append(_("picture 「{name}」 ({source}): OCR found no table in it; its text is left out").format(
+            name=name[:120], source=pic.source))
         return []
     label = f"picture 「{name[:120]}」 at {pic.source}"
     blocks = _paragraphs(items)
@@ -224,7 +226,7 @@ def load_picture(data: bytes):
     try:
         im = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
-        raise Refused(f"not a readable picture ({exc.__class__.__name__})") from None
+        raise Refused(_("not a readable picture ({kind})").format(kind=exc.__class__.__name__)) from None
     with im:
         check_pixels(im.size)
         try:
@@ -234,7 +236,7 @@ def load_picture(data: bytes):
                 return Image.alpha_composite(bg, rgba).convert("L")
             return im.convert("L")
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
-            raise Refused(f"not a readable picture ({exc.__class__.__name__})") from None
+            raise Refused(_("not a readable picture ({kind})").format(kind=exc.__class__.__name__)) from None
 
 
 def check_pixels(size: tuple[int, int], path=None) -> None:
@@ -243,14 +245,14 @@ def check_pixels(size: tuple[int, int], path=None) -> None:
     if w * h > limits.MAX_PICTURE_PIXELS:
         found, cap = f"{w}×{h} = {w * h:,} pixels", f"{limits.MAX_PICTURE_PIXELS:,} pixels"
         if path is not None:
-            raise limits.LimitError(path, "an image page is", found, cap, "MAX_PICTURE_PIXELS")
-        raise Refused(f"{found} (limit {cap}: MAX_PICTURE_PIXELS)")
+            raise limits.LimitError(path, _("an image page is"), found, cap, "MAX_PICTURE_PIXELS")
+        raise Refused(_("{found} (limit {cap}: MAX_PICTURE_PIXELS)").format(found=found, cap=cap))
 
 
 def check_frame(path, n: int, size: tuple[int, int]) -> None:
     """Refuse an image file past ``MAX_IMAGE_FRAMES`` pages or with a page over ``MAX_PICTURE_PIXELS``."""
     if n > limits.MAX_IMAGE_FRAMES:
-        raise limits.LimitError(path, "the image has more than", f"{limits.MAX_IMAGE_FRAMES} pages",
+        raise limits.LimitError(path, _("the image has more than"), _("{n} pages").format(n=limits.MAX_IMAGE_FRAMES),
                                 str(limits.MAX_IMAGE_FRAMES), "MAX_IMAGE_FRAMES")  # fmt: skip
     check_pixels(size, path)
 
