@@ -81,6 +81,6 @@ def members_html(report: Report, params_dir: str | Path) -> str:
                       for label, names in top_contributors(report, members))  # fmt: skip
     if contrib:
         parts.append("<h4>表三各项的主要贡献单位</h4>"
-                     f'<table class="findings-table"><thead><tr><th>项目</th><th>前{TOP}位成员单位（占汇总数）</th></tr>'
+                     f'<table class="findings-table contributors"><thead><tr><th>项目</th><th>前{TOP}位成员单位（占汇总数）</th></tr>'
                      f"</thead><tbody>{contrib}</tbody></table>")  # fmt: skip
     return "\n".join(parts)
