@@ -151,3 +151,37 @@ def test_cli_ocr_never(tmp_path, capsys):
     blank = scans.image_pdf([Image.new("L", (400, 500), 255)], 72, tmp_path / "scan.pdf")
     assert main(["ingest", "--ocr", "never", "-o", str(tmp_path / "params"), str(blank)]) == 2
     assert "no text layer (a scanned document?); read it with --ocr auto" in capsys.readouterr().err
+
+
+def test_long_lines_are_cut_only_between_characters():
+    """``ocr._spans``: pieces at most REC_RATIO heights wide, each cut inside a blank run of columns."""
+    import numpy as np
+
+    h = 10
+    cols = np.zeros(1000, dtype=bool)
+    for x in range(0, 1000, 12):  # characters 9 px wide, blanks 3 px wide
+        cols[x : x + 9] = True
+    spans = ocr._spans(cols, h)
+    assert spans[0][0] == 0 and spans[-1][1] == 1000 and len(spans) >= 10
+    assert all(b - a <= ocr.REC_RATIO * h for a, b, _ in spans)
+    assert all(a == b for (_, b, _), (a, _, _) in zip(spans, spans[1:]))  # contiguous
+    assert all(not cols[a] for a, _, _ in spans[1:]) and all(gap == 3 for _, _, gap in spans[1:])
+    solid = np.ones(400, dtype=bool)  # no blank column to cut at: recognised whole
+    assert ocr._spans(solid, h) == [(0, 400, 0)]
+
+
+def test_a_long_narrative_line_reads_whole_across_its_cuts(tmp_path):
+    """A sentence about 60 characters long is recognised in pieces; its figures come out exactly."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+    if not Path(font).is_file():
+        pytest.skip("Noto Serif CJK is not installed")
+    line = "2024年，全市共受理政府信息公开申请3119件，答复3050件（含上年度结转申请34件），均在法定期限内予以答复。"
+    img = Image.new("L", (2480, 300), 255)
+    ImageDraw.Draw(img).text((60, 100), line, font=ImageFont.truetype(font, 38), fill=0)
+    png = tmp_path / "line.png"
+    img.save(png, dpi=(300, 300))
+    text = read_source(png).all_text().replace(" ", "")
+    for piece in ("2024年", "受理政府信息公开申请3119件", "答复3050件", "结转申请34件", "均在法定期限内予以答复"):
+        assert piece in text, text
