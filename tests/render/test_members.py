@@ -34,6 +34,12 @@ def test_members_side_by_side_and_top_contributors(sample, tmp_path):
         ["乙局", "10", "10", "100.0%", "0", "0", "—"],
     ]
     assert dict(top_contributors(parent, [a, b]))["一、本年新收政府信息公开申请数量"] == "甲局 30（75.0%）、乙局 10（25.0%）"
+    from xxgk.model import Cell
+
+    for m, v in ((a, 2), (b, 1), (parent, 3)):
+        m.cells["t3.withheld_internal.total"] = Cell.of(v)
+    # a sub-item is named with its group: 「5.属于三类内部事务信息」 alone could be any group's fifth item
+    assert dict(top_contributors(parent, [a, b]))["（三）不予公开 5.属于三类内部事务信息"] == "甲局 2（66.7%）、乙局 1（33.3%）"
     page = members_html(parent, tmp_path)
     assert "四、成员单位对比（汇总 3 家）" in page and "<td>甲局</td><td>30</td><td>12</td><td>40.0%</td>" in page
     assert "未找到或无法读取的成员单位参数文件：dept-gone" in page

@@ -61,7 +61,7 @@ def top_contributors(report: Report, members: list[Report], top: int = TOP) -> l
             continue
         ranked = sorted(((_num(m, cid) or 0, m.agency.name) for m in members), reverse=True)
         named = [f"{name} {v}（{_share(v, total)}）" for v, name in ranked[:top] if v]
-        out.append((row.label, "、".join(named)))
+        out.append((f"{row.group} {row.label}" if row.group else row.label, "、".join(named)))  # 「（三）不予公开 5.…」
     return out
 
 
