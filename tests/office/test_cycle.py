@@ -231,6 +231,8 @@ def test_the_whole_january(office):
     rows[0].problems = "=HYPERLINK(1)"
     table = list(csv.DictReader(io.StringIO(render_csv(rows))))
     assert len(table) == 30 and table[0]["problems"] == "'=HYPERLINK(1)"
+    rows[0].days_left = -3  # a number stays a number: only text is neutralised
+    assert list(csv.DictReader(io.StringIO(render_csv(rows))))[0]["days_left"] == "-3"
 
 
 def test_rollup_blank_only_where_every_member_is_blank(office, tmp_path):

@@ -158,7 +158,7 @@ def render_csv(rows: list[Row]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in rows:
-        w.writerow([csv_safe("" if v is None else str(v)) for v in (r.agency, r.name, r.group, r.level, r.state, LABELS[r.state], r.submitted,
+        w.writerow(["" if v is None else csv_safe(v) for v in (r.agency, r.name, r.group, r.level, r.state, LABELS[r.state], r.submitted,
                                            r.timeliness, r.late_days, r.contact, r.deadline.isoformat(), r.days_left,
                                            r.errors, r.warnings, r.explained, int(r.stale), r.problems)])  # fmt: skip
     return buf.getvalue()
