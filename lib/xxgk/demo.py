@@ -8,7 +8,6 @@ Output is deterministic for a given seed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import random
 import re
@@ -22,7 +21,7 @@ from xxgk.formats import format_for_year
 from xxgk.i18n import _
 from xxgk.model import Agency, Cell, Report, Signature
 from xxgk.params import params_path
-from xxgk.params_write import save_params
+from xxgk.params_write import file_sha256, save_params
 from xxgk.validate import year_problem
 
 DEPARTMENTS = (
@@ -296,10 +295,6 @@ RECORD_NAME = ".demo.json"
 RECORD_SCHEMA = "xxgk.demo/1"
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _load_record(out: Path) -> dict[str, str]:
     """What ``xxgk demo`` last wrote into ``out``: relative path → SHA-256 (empty when unreadable or absent)."""
     try:
@@ -314,7 +309,7 @@ def written_by_demo(params_file: str | Path) -> bool:
     path = Path(params_file)
     out = path.parent.parent
     try:
-        return _load_record(out).get(path.relative_to(out).as_posix()) == _digest(path)
+        return _load_record(out).get(path.relative_to(out).as_posix()) == file_sha256(path)
     except OSError:
         return False
 
@@ -336,7 +331,7 @@ def would_overwrite(out: str | Path, n_agencies: int, years, seed: int = 1) -> l
     for a in demo_agencies(n_agencies, seed):
         for year in sorted(years):
             path = params_path(out, year, a.id)
-            if path.is_file() and record.get(path.relative_to(out).as_posix()) != _digest(path):
+            if path.is_file() and record.get(path.relative_to(out).as_posix()) != file_sha256(path):
                 found.append(_("{path} (changed by hand or not written by xxgk demo)").format(path=path))
     return found
 
@@ -357,7 +352,7 @@ def write_demo(out: str | Path, n_agencies: int, years, seed: int = 1, force: bo
     for report in generate(n_agencies, years, seed):
         paths.append(save_params(report, params_path(out, report.year, report.agency.id)))
     for p in paths:
-        record[p.relative_to(out).as_posix()] = _digest(p)
+        record[p.relative_to(out).as_posix()] = file_sha256(p)
     doc = {"schema": RECORD_SCHEMA, "written": dict(sorted(record.items()))}
     write_text_atomic(out / RECORD_NAME, json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
     return paths[1:]

@@ -171,6 +171,13 @@ def _umask() -> int:
     return mask
 
 
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 (hex) of a file's bytes: what collect and demo record to tell their own writes from hand edits."""
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def write_text_atomic(path: str | Path, text: str | bytes, overwrite: bool = True) -> Path:
     """Write a file through a temporary name in the same directory, then rename it into place.
 

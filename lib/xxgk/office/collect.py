@@ -14,9 +14,9 @@ from xxgk.errors import UserError
 from xxgk.i18n import N_, _
 from xxgk.ingest.command import read_any
 from xxgk.office.forms import form_identity
-from xxgk.office.state import digest, load_state
+from xxgk.office.state import load_state
 from xxgk.params import load_params, params_path
-from xxgk.params_write import save_params
+from xxgk.params_write import file_sha256, save_params
 from xxgk.roster import Roster
 
 FORM_SUFFIXES = (".xlsx", ".xlsm")
@@ -93,7 +93,7 @@ def collect(folder: str | Path, year: int, params_dir: str | Path, roster: Roste
                                            _("agency {aid!r} ({name}) is not in the roster {roster}").format(
                                                aid=aid, name=report.agency.name, roster=roster.file)))
         else:
-            read.setdefault(aid, []).append((path, digest(path), report))
+            read.setdefault(aid, []).append((path, file_sha256(path), report))
     agencies = roster.agencies()
     for aid, subs in read.items():
         distinct = {d for _, d, _ in subs}
@@ -122,7 +122,7 @@ def collect(folder: str | Path, year: int, params_dir: str | Path, roster: Roste
             except UserError:
                 pass
         save_params(report, target)
-        state.written[aid] = digest(target)
+        state.written[aid] = file_sha256(target)
         state.submissions.append({"agency": aid, "file": path.name, "digest": fdigest, "time": now.isoformat(),
                                   "contact": report.contact, "outcome": MERGED})  # fmt: skip
         result.outcomes.append(Outcome(str(path), MERGED, aid, f"→ {target}"))

@@ -10,9 +10,9 @@ from xxgk.checks.base import FAIL
 from xxgk.checks.review import new_review
 from xxgk.errors import UserError
 from xxgk.i18n import _
-from xxgk.office.state import digest, load_state
+from xxgk.office.state import load_state
 from xxgk.params import load_params, params_path
-from xxgk.params_write import save_params
+from xxgk.params_write import file_sha256, save_params
 
 
 def add_review(params_dir: str | Path, agency: str, year: int, rule: str, reason: str, by: str | None = None,
@@ -33,6 +33,6 @@ def add_review(params_dir: str | Path, agency: str, year: int, rule: str, reason
     report.reviews.extend(new_review(report, f, reason.strip(), by, now) for f in failed)
     save_params(report, path)
     if collected:  # our own edit, not a hand edit: the next collect may still replace the file
-        state.written[agency] = digest(path)
+        state.written[agency] = file_sha256(path)
         state.save()
     return len(failed)

@@ -3,22 +3,16 @@ it (a differing digest means a hand edit) and the log of submissions (who submit
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xxgk.errors import UserError
 from xxgk.i18n import _
-from xxgk.params_write import write_text_atomic
+from xxgk.params_write import file_sha256, write_text_atomic
 
 STATE_NAME = ".collect.json"
 SCHEMA = "xxgk.collect/1"
-
-
-def digest(path: str | Path) -> str:
-    """The SHA-256 of a file's bytes."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 @dataclass
@@ -44,7 +38,7 @@ class CollectState:
 
         if not params_file.is_file():
             return False
-        return self.written.get(agency_id) != digest(params_file) and not written_by_demo(params_file)
+        return self.written.get(agency_id) != file_sha256(params_file) and not written_by_demo(params_file)
 
     def save(self) -> Path:
         """Write the state file atomically."""
