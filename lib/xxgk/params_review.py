@@ -111,5 +111,6 @@ def peek_members(path) -> list[str]:
         return []
     for key, node in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value == "members" and isinstance(node, yaml.SequenceNode):
-            return [str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode)]
+            # ids only, as ``read_members`` accepts them (it reports the others with file:line when the report loads)
+            return [str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode) and not slug_problem(str(n.value))]
     return []

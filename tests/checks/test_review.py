@@ -71,3 +71,13 @@ def test_xxgk_check_lists_a_reviewed_finding_as_explained_with_its_reason(sample
     assert out[1] == "  state: clean (无问题)"
     assert out[2].startswith("  N-YEAR warning, explained: 二、主动公开政府信息情况：「2019年度")
     assert out[2].endswith("（已说明：沿用上年表述，已核实）")
+
+
+def test_the_planner_peeks_only_member_ids_never_paths(sample, tmp_path):
+    """``peek_members`` (the batch planner's cheap read) keeps what ``read_members`` would accept: no path reaches
+    ``params_path`` from a hand-edited ``members:``; the loader reports the bad entry with its line."""
+    from xxgk.params_review import peek_members
+
+    path = tmp_path / "gov.yaml"
+    path.write_text(dump_params(sample) + '\nmembers: [town-1, "../../etc/passwd", dept-2]\n', encoding="utf-8")
+    assert peek_members(path) == ["town-1", "dept-2"]
