@@ -91,6 +91,13 @@ def dump_office(report: Report, quote) -> list[str]:
     return out
 
 
+def member_files(params_dir, year: int, members: list[str]) -> list:
+    """The same year's params file of every member of a consolidated report: inputs of its build and freshness."""
+    from xxgk.params import params_path
+
+    return [params_path(params_dir, year, m) for m in members]
+
+
 def peek_members(path) -> list[str]:
     """The ``members:`` of a params file without loading the report (empty when absent or unreadable): what makes
     a consolidated report depend on its members' files."""

@@ -15,7 +15,7 @@ from xxgk.formats import formats_digest
 from xxgk.i18n import _
 from xxgk.nbclean import notebook_digest
 from xxgk.params import params_path
-from xxgk.params_review import peek_members
+from xxgk.params_review import member_files, peek_members
 from xxgk.roster import roster_path
 
 _GLOB = set("*?[")
@@ -89,8 +89,8 @@ def plan_batch(selected, *, params_dir, out_dir, notebook, formats, timeout: flo
                   "earlier": input_hash({"years": earlier}) if earlier else "-"}  # fmt: skip
         members = peek_members(path)
         if members:  # a consolidated report is out of date when any member's numbers change
-            inputs["members"] = input_hash({m: digest(params_path(params_dir, year, m)) for m in members}
-                                           | {"roster": digest(roster_path(params_dir))})  # fmt: skip
+            files = dict(zip(members, member_files(params_dir, year, members), strict=True))
+            inputs["members"] = input_hash({m: digest(p) for m, p in files.items()} | {"roster": digest(roster_path(params_dir))})
         inputs["hash"] = input_hash(inputs)
         key = report_key(year, agency)
         if not force and manifest.up_to_date(key, inputs["hash"]):

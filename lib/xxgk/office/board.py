@@ -17,6 +17,7 @@ from xxgk.checks.status import STATE_CLEAN, STATE_ERROR, STATE_INCOMPLETE, STATE
 from xxgk.errors import UserError
 from xxgk.office.state import load_state
 from xxgk.params import load_params, params_path
+from xxgk.params_review import member_files
 from xxgk.params_write import write_text_atomic
 from xxgk.roster import Roster
 from xxgk.validate import csv_safe
@@ -73,12 +74,6 @@ def deadline(level: str, year: int) -> dt.date:
     return dt.date(year + 1, month, day)
 
 
-def inputs_of(path: Path, report) -> list[Path]:
-    """The files a report is built from, as far as the board judges freshness: its params file and, for a
-    consolidated report, every member's params file of the same year."""
-    return [path, *(path.parent / f"{m}.yaml" for m in report.members)]
-
-
 def built_current(html: Path, inputs: list[Path]) -> tuple[bool, bool]:
     """(built, stale): whether ``html`` exists and is newer than every existing input."""
     if not html.is_file():
@@ -115,7 +110,8 @@ def board_rows(roster: Roster, year: int, params_dir: str | Path, out_dir: str |
             row.explained = sum(1 for f in findings if f.status == EXPLAINED)
             row.problems = "；".join(f.rule for f in failed)
             row.state = report_state(findings, report)
-            built, row.stale = built_current(Path(out_dir) / str(year) / m.id / "report.html", inputs_of(path, report))
+            built, row.stale = built_current(Path(out_dir) / str(year) / m.id / "report.html",
+                                               [path, *member_files(params_dir, year, report.members)])
             if row.state == STATE_CLEAN:
                 if built and report.published and report.published <= today:
                     row.state = PUBLISHED
