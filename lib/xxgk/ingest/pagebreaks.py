@@ -33,12 +33,9 @@ def raster_rules(gray: np.ndarray, dpi: float) -> list[Rule]:
     """The vertical rules of a page raster (dark runs at least 1/4 inch tall)."""
     import cv2
 
-    dark = (gray < 200).astype(np.uint8)
-    gap = max(3, round(dpi / 50))
-    min_len = max(20, int(dpi * 0.25))
-    closed = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
-    vert = cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
+    from xxgk.ingest.ruling import rule_mask
+
+    n, _labels, stats, _centroids = cv2.connectedComponentsWithStats(rule_mask(gray, dpi, 0), connectivity=8)
     return [(x + w / 2, float(y), float(y + h)) for x, y, w, h, _ in stats[1:n] if w <= max(6, dpi / 20)]
 
 

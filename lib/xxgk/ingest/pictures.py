@@ -93,7 +93,8 @@ def _from_folder(folder: Path, rel: str) -> bytes:
         raise Refused(_("no such file beside the page"))
     size = p.stat().st_size
     if size > limits.MAX_PICTURE_BYTES:
-        raise Refused(f"{limits.size_text(size)} (limit {limits.size_text(limits.MAX_PICTURE_BYTES)}: MAX_PICTURE_BYTES)")
+        raise Refused(_("{size} (limit {cap}: MAX_PICTURE_BYTES)").format(
+            size=limits.size_text(size), cap=limits.size_text(limits.MAX_PICTURE_BYTES)))
     return p.read_bytes()
 
 
@@ -207,10 +208,9 @@ def _relabel(block, label: str) -> None:
     def sub(s: str) -> str:
         return label + s[len("page 1") :] if s.startswith("page 1") else f"{label}, {s}"
 
-    if isinstance(block, TextBlock):
-        block.source = sub(block.source)
-        return
     block.source = sub(block.source)
+    if isinstance(block, TextBlock):
+        return
     seen: set[int] = set()
     for row in block.rows:
         for c in row:
@@ -274,7 +274,7 @@ def estimate_dpi(gray: np.ndarray) -> float:
     import cv2
 
     dark = (gray < 160).astype(np.uint8)
-    n, _, st, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    n, _labels, st, _centroids = cv2.connectedComponentsWithStats(dark, connectivity=8)
     w, h = st[1:n, 2], st[1:n, 3]
     ok = (h >= 4) & (w >= 2) & (h <= 4 * w) & (w <= 4 * h) & (h < gray.shape[0] / 3)
     if ok.sum() < 5:

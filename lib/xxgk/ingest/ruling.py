@@ -59,19 +59,26 @@ def _positions(values: list[float], tol: float) -> list[float]:
     return [sum(c) / len(c) for c in out]
 
 
+def rule_mask(gray: np.ndarray, dpi: float, axis: int) -> np.ndarray:
+    """The ruling lines of a page along ``axis`` (0: vertical, 1: horizontal): dark runs at least 1/4 inch long
+    with small gaps bridged (character strokes are shorter)."""
+    import cv2
+
+    # thin rules of a blurred low-resolution scan are light grey: a lenient threshold, gaps bridged
+    dark = (gray < 200).astype(np.uint8)
+    gap = max(3, round(dpi / 50))
+    min_len = max(20, int(dpi * 0.25))
+    close, run = ((1, gap), (1, min_len)) if axis == 0 else ((gap, 1), (min_len, 1))
+    closed = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, close))
+    return cv2.morphologyEx(closed, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, run))
+
+
 def find_tables(gray: np.ndarray, dpi: float) -> list[RuledTable]:
     """The ruled tables of a page: components of crossing ruling lines at least 3 rows by 2 columns."""
     import cv2
 
     h, w = gray.shape
-    # thin rules of a blurred low-resolution scan are light grey: a lenient threshold, gaps bridged
-    dark = (gray < 200).astype(np.uint8)
-    gap = max(3, round(dpi / 50))
-    min_len = max(20, int(dpi * 0.25))  # a rule is at least 1/4 inch long; character strokes are shorter
-    h_close = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
-    v_close = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
-    horiz = cv2.morphologyEx(h_close, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (min_len, 1)))
-    vert = cv2.morphologyEx(v_close, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, min_len)))
+    horiz, vert = rule_mask(gray, dpi, 1), rule_mask(gray, dpi, 0)
     # bridge small breaks of scanned lines
     horiz = cv2.dilate(horiz, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
     vert = cv2.dilate(vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
