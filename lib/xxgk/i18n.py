@@ -47,6 +47,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+def named(names: Mapping[str, str], code: str) -> str:
+    """The translated name of a code (``names`` holds ``N_`` marked names), or the code itself when it has none."""
+    return _(names[code]) if code in names else code
+
+
 def language() -> str:
     """The active interface language: ``zh`` or ``en``."""
     return _language

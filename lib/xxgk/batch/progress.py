@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import time
 
-from xxgk.i18n import N_, _, ljust
+from xxgk.i18n import N_, _, ljust, named
 
 STAGE_NAMES = {"start": N_("starting"), "execute": N_("executing"), "pdf": N_("printing PDF")}
 #: the kinds of failure a worker reports
@@ -26,7 +26,7 @@ def describe_failure(key: str, error: dict | None) -> str:
             index=e["cell_index"], count=count)
     what = f"{e['ename']}: {e.get('evalue') or ''}".strip() if e.get("ename") else e.get("message") or _("failed")
     kind = e.get("kind", "error")
-    return f"{key} [{_(KIND_NAMES[kind]) if kind in KIND_NAMES else kind}] {where}{what}"
+    return f"{key} [{named(KIND_NAMES, kind)}] {where}{what}"
 
 
 class PlainProgress:
@@ -62,7 +62,7 @@ class PlainProgress:
                 checks = _("checks n/a")
             if entry.get("state"):
                 state = entry["state"]
-                checks = f"{_(STATE_NAMES[state]) if state in STATE_NAMES else state}: {checks}"
+                checks = f"{named(STATE_NAMES, state)}: {checks}"
                 if c.get("not_assessable"):
                     checks += _(", not assessable {n}").format(n=c["not_assessable"])
             seconds = f"{entry.get('stages', {}).get('total', 0):.1f}"
@@ -106,7 +106,7 @@ class LiveProgress(PlainProgress):
         from rich.text import Text
 
         now = time.monotonic()
-        lines = [Text(f"  {key:<32} {ljust(_(STAGE_NAMES[stage]) if stage in STAGE_NAMES else stage, 14)} "
+        lines = [Text(f"  {key:<32} {ljust(named(STAGE_NAMES, stage), 14)} "
                       f"{now - t0:5.1f}s", style="dim")
                  for key, (stage, t0) in sorted(self.running.items(), key=lambda kv: kv[1][1])[:8]]  # fmt: skip
         if len(self.running) > 8:

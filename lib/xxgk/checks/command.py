@@ -7,7 +7,7 @@ import json
 from xxgk.checks.base import EXPLAINED, NOT_ASSESSABLE, summary
 from xxgk.checks.engine import Checked, check_paths
 from xxgk.checks.status import STATE_LABELS, STATES, gaps
-from xxgk.i18n import N_, _, ngettext
+from xxgk.i18n import N_, _, named, ngettext
 
 
 def main(args) -> int:
@@ -25,10 +25,6 @@ KIND_NAMES = {"error": N_("error"), "warning": N_("warning"), "not assessable": 
 STATE_NAMES = {"error": N_("error"), "incomplete": N_("incomplete"), "warning": N_("warning"), "clean": N_("clean")}
 
 
-def _named(names: dict, key: str) -> str:
-    return _(names[key]) if key in names else key
-
-
 def render_text(results: list[Checked]) -> str:
     """The human-readable report: per report a heading line and one line per finding, then the totals."""
     lines = []
@@ -38,23 +34,23 @@ def render_text(results: list[Checked]) -> str:
         state = c.state
         lines.append(_("{path}: {name} ({id}), {year}, format {format}{compared}").format(
             path=c.path, name=r.agency.name, id=r.agency.id, year=r.year, format=r.format_id, compared=prev))
-        lines.append(_("  state: {state} ({label})").format(state=_named(STATE_NAMES, state), label=STATE_LABELS[state])
+        lines.append(_("  state: {state} ({label})").format(state=named(STATE_NAMES, state), label=STATE_LABELS[state])
                      + _gaps_note(c.report))  # fmt: skip
         for f in c.findings:
             kind = "not assessable" if f.status == NOT_ASSESSABLE else f.severity
             text = f.message.removeprefix(f"[{f.rule}] ")
             if f.status == EXPLAINED:  # reviewed: shown with its reason, never counted as a warning or error
-                kind_name = _("{kind}, explained").format(kind=_named(KIND_NAMES, kind))
+                kind_name = _("{kind}, explained").format(kind=named(KIND_NAMES, kind))
                 text += _("（已说明：{reason}）").format(reason=f.reason)
             else:
-                kind_name = _named(KIND_NAMES, kind)
+                kind_name = named(KIND_NAMES, kind)
             lines.append(_("  {rule} {kind}: {text}").format(rule=f.rule, kind=kind_name, text=text))
         if not c.findings:
             lines.append(_("  no findings"))
     total = summary(f for c in results for f in c.findings)
     n = len(results)
     states = [c.state for c in results]
-    per_state = _(", ").join(_("{n} {state}").format(n=states.count(s), state=_named(STATE_NAMES, s)) for s in STATES)
+    per_state = _(", ").join(_("{n} {state}").format(n=states.count(s), state=named(STATE_NAMES, s)) for s in STATES)
     lines.append(ngettext(
         "{n} report checked ({states}): {errors} error(s), {warnings} warning(s), {not_assessable} not assessable",
         "{n} reports checked ({states}): {errors} error(s), {warnings} warning(s), {not_assessable} not assessable",

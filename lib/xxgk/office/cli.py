@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from xxgk.errors import UserError
-from xxgk.i18n import _, ngettext
+from xxgk.i18n import _, named, ngettext
 from xxgk.roster import load_roster, roster_path
 
 COMMANDS = {name: f"xxgk.office.cli:{name}_main" for name in ("forms", "collect", "status", "review", "rollup")}
@@ -79,7 +79,7 @@ def collect_main(args) -> int:
 
     result = collect(args.folder, args.year, args.params, _roster(args.params), force=args.force)
     for o in result.outcomes:
-        name = _(OUTCOME_NAMES[o.outcome]) if o.outcome in OUTCOME_NAMES else o.outcome
+        name = named(OUTCOME_NAMES, o.outcome)
         print(f"{ljust(name, 12)} {Path(o.file).name}  {o.agency or '?'}  {o.message}")
     bad = [o for o in result.outcomes if o.outcome not in (MERGED, UNCHANGED)]
     print(_("{merged} merged, {unchanged} unchanged, {bad} not merged").format(
